@@ -1,0 +1,61 @@
+/**
+ * The one error module. Every error Portcullis raises on purpose is a PortcullisError with a
+ * stable `code` that users and scripts can match on; docs/reference/errors.md describes each
+ * code and how to fix it, and test/unit/errors.test.ts keeps the two in step.
+ */
+
+/** Every stable error code, with its exit code and a one-line description for the docs. */
+export const ERROR_CODES = {
+  PC_INVALID_TARGET: { exit: 2, summary: 'A target (address, CIDR, range or hostname) could not be parsed.' },
+  PC_INVALID_PORT: { exit: 2, summary: 'A port specification could not be parsed or names an impossible port.' },
+  PC_INVALID_OPTION: { exit: 2, summary: 'A command-line flag or library option is unknown, missing its value or out of range.' },
+  PC_EMPTY_INPUT: { exit: 2, summary: 'An input file or list held no targets or no ports.' },
+  PC_INPUT_FILE: { exit: 2, summary: 'An input file (-iL, --excludefile) could not be read.' },
+  PC_RANGE_TOO_LARGE: { exit: 2, summary: 'The targets times the ports exceed what one scan can address.' },
+  PC_UNRESOLVED: { exit: 1, summary: 'A hostname could not be resolved; the scan goes on with the other targets.' },
+  PC_OUTPUT_FILE: { exit: 2, summary: 'An output file could not be opened or written.' },
+  PC_ABORTED: { exit: 130, summary: 'The scan was interrupted (SIGINT, SIGTERM or an AbortSignal).' },
+  PC_INTERNAL: { exit: 70, summary: 'A bug in Portcullis; please report it with the command line.' },
+} as const;
+
+/** A stable error code, such as `PC_INVALID_TARGET`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error raised by Portcullis on purpose, with a stable code and the exit code it maps to. */
+export class PortcullisError extends Error {
+  override readonly name = 'PortcullisError';
+  readonly code: ErrorCode;
+  /** The piece of input that was wrong, when there is one (a target, a port, a flag). */
+  readonly subject: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { subject?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.subject = options?.subject;
+  }
+
+  /** The process exit code this error maps to. */
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+}
+
+/** True when `err` is a PortcullisError (optionally with the given code). */
+export function isPortcullisError(err: unknown, code?: ErrorCode): err is PortcullisError {
+  return err instanceof PortcullisError && (code === undefined || err.code === code);
+}
+
+/** Shorthand for `new PortcullisError('PC_INVALID_TARGET', ...)` with the usual message shape. */
+export function invalidTarget(text: string, why: string): PortcullisError {
+  return new PortcullisError('PC_INVALID_TARGET', `invalid target "${text}": ${why}`, { subject: text });
+}
+
+/** Shorthand for `new PortcullisError('PC_INVALID_PORT', ...)` with the usual message shape. */
+export function invalidPort(text: string, why: string): PortcullisError {
+  return new PortcullisError('PC_INVALID_PORT', `invalid port specification "${text}": ${why}`, { subject: text });
+}
+
+/** Shorthand for `new PortcullisError('PC_INVALID_OPTION', ...)` with the usual message shape. */
+export function invalidOption(flag: string, why: string): PortcullisError {
+  return new PortcullisError('PC_INVALID_OPTION', `invalid option ${flag}: ${why}`, { subject: flag });
+}

@@ -1,0 +1,115 @@
+/**
+ * Result types shared by the engine, the reporters and the library API. Plain data only:
+ * every field is JSON-serialisable so a result can cross a worker boundary or a file unchanged.
+ */
+
+/** Transport protocol of a port. */
+export type Proto = 'tcp' | 'udp';
+
+/** Address family. */
+export type Family = 4 | 6;
+
+/** Port states as nmap names them. The connect scan produces open, closed and filtered. */
+export type PortState = 'open' | 'closed' | 'filtered' | 'unfiltered' | 'open|filtered' | 'closed|filtered';
+
+/**
+ * Why a port got its state, in nmap's vocabulary: conn-accept / conn-refused for the connect
+ * scan, no-response after every retry, and the ICMP-derived reasons for filtered ports.
+ */
+export type Reason =
+  | 'conn-accept'
+  | 'conn-refused'
+  | 'no-response'
+  | 'host-unreach'
+  | 'net-unreach'
+  | 'admin-prohibited'
+  | 'syn-ack'
+  | 'reset'
+  | 'port-unreach'
+  | 'udp-response'
+  | 'user-abort';
+
+/** One scanned (host, port) pair. */
+export interface PortResult {
+  /** The address scanned, in canonical text form (IPv6 without brackets, zone kept). */
+  readonly host: string;
+  /** The name the user gave for this host, when the target was a hostname. */
+  readonly hostname?: string | undefined;
+  readonly port: number;
+  readonly proto: Proto;
+  readonly state: PortState;
+  readonly reason: Reason;
+  /** Round-trip time of the probe that decided the state, in milliseconds; null when nothing answered. */
+  readonly rttMs: number | null;
+  /** How many probes were sent for this port (1 = no retransmission). */
+  readonly tries: number;
+}
+
+/** Per-host summary emitted when every port of a host has a state. */
+export interface HostReport {
+  readonly host: string;
+  readonly hostname?: string | undefined;
+  readonly family: Family;
+  /** up: something answered (open or closed), unknown: only silence or unreachables. */
+  readonly status: 'up' | 'unknown';
+  /** Ports worth listing (see `notShown` for the rest), sorted by proto then port. */
+  readonly ports: readonly PortResult[];
+  /** States collapsed into a count, as nmap's "Not shown: 65530 closed tcp ports". */
+  readonly notShown: readonly { readonly state: PortState; readonly count: number; readonly reasons: Readonly<Record<string, number>> }[];
+  /** Count of ports per state. */
+  readonly counts: Readonly<Partial<Record<PortState, number>>>;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** Smoothed RTT estimate for the host (ms), if any probe was answered. */
+  readonly srttMs: number | null;
+  /** Whether the host timed out (--host-timeout) before all its ports were decided. */
+  readonly timedOut: boolean;
+}
+
+/** What kind of scan ran. */
+export type ScanType = 'connect';
+
+/** The first record of a scan: what is about to happen. */
+export interface ScanHeader {
+  readonly tool: 'portcullis';
+  readonly version: string;
+  readonly args: readonly string[];
+  readonly scanType: ScanType;
+  readonly protocols: readonly Proto[];
+  /** Canonical port list per protocol, in nmap's compact form ("1-1024,8080"). */
+  readonly portSpec: Readonly<Partial<Record<Proto, string>>>;
+  readonly numPorts: number;
+  readonly numHosts: number;
+  readonly startedAt: number;
+  readonly seed: string;
+}
+
+/** The last record of a scan. */
+export interface ScanSummary {
+  readonly endedAt: number;
+  readonly elapsedMs: number;
+  readonly hostsTotal: number;
+  readonly hostsUp: number;
+  readonly probesSent: number;
+  readonly portsScanned: number;
+  readonly counts: Readonly<Partial<Record<PortState, number>>>;
+  /** True when the scan was stopped early; the results before that are complete and valid. */
+  readonly interrupted: boolean;
+  /** Targets that could not be scanned (unresolvable names), with why. */
+  readonly failedTargets: readonly { readonly target: string; readonly reason: string }[];
+}
+
+/** A warning raised during a scan that does not stop it. */
+export interface ScanWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly subject?: string | undefined;
+}
+
+/** What a scan yields, in order: one header, then port and host events interleaved, then a summary. */
+export type ScanEvent =
+  | { readonly type: 'header'; readonly header: ScanHeader }
+  | { readonly type: 'port'; readonly result: PortResult }
+  | { readonly type: 'host'; readonly report: HostReport }
+  | { readonly type: 'warning'; readonly warning: ScanWarning }
+  | { readonly type: 'summary'; readonly summary: ScanSummary };

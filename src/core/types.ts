@@ -43,6 +43,22 @@ export interface PortResult {
   readonly rttMs: number | null;
   /** How many probes were sent for this port (1 = no retransmission). */
   readonly tries: number;
+  /** What is (probably) behind the port; for now the registered service name ("table"). */
+  readonly service?: ServiceInfo | undefined;
+}
+
+/** What Portcullis believes runs behind a port. */
+export interface ServiceInfo {
+  /** Service name in IANA/nmap convention: http, ssh, postgresql... */
+  readonly name: string;
+  /** table: from the port registry only; probed: confirmed by talking to it. */
+  readonly method: 'table' | 'probed';
+  readonly product?: string | undefined;
+  readonly version?: string | undefined;
+  readonly extrainfo?: string | undefined;
+  readonly cpe?: readonly string[] | undefined;
+  /** 0..10, nmap's "conf" attribute: 3 for a table lookup, 10 for a probed match. */
+  readonly confidence: number;
 }
 
 /** Per-host summary emitted when every port of a host has a state. */

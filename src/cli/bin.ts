@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * The `portcullis` executable: wires the process (argv, streams, signals) to main() and sets
+ * the exit code. The first SIGINT/SIGTERM stops the scan cleanly (outputs are finished and
+ * valid); a second one ends the process at once.
+ */
+import { main } from './main.js';
+
+const controller = new AbortController();
+let signals = 0;
+const onSignal = (sig: NodeJS.Signals): void => {
+  signals++;
+  if (signals === 1) {
+    controller.abort(new Error(sig));
+    return;
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.kill(process.pid, sig);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  signal: controller.signal,
+}).then(
+  (code) => {
+    process.exitCode = code;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  },
+  (err: unknown) => {
+    process.stderr.write(`portcullis: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 70;
+  },
+);

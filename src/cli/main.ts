@@ -1,0 +1,170 @@
+/**
+ * main(argv, io) → exit code. Parses the command line, runs the command, writes to the given
+ * streams. Never calls process.exit(): bin.ts owns the process.
+ */
+import { readFileSync } from 'node:fs';
+import { isPortcullisError, PortcullisError } from '../core/errors.js';
+import { parseTargetFile } from '../core/target-spec.js';
+import type { ScanEvent, ScanSummary } from '../core/types.js';
+import { openSink, type ReportSink } from '../report/sink.js';
+import { MultiSink } from '../report/sinks.js';
+import { resolveScanOptions, type ScanOptions, type ScanProgress } from '../scan/options.js';
+import { scan } from '../scan/scan.js';
+import { VERSION } from '../version.js';
+import { renderHelp } from './help.js';
+import { parseArgs, type ScanCliOptions } from './parse-args.js';
+import { startProgress } from './progress.js';
+
+/** The process pieces main() uses; tests pass their own. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  readonly stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { readonly isTTY?: boolean });
+  readonly stdin: NodeJS.ReadableStream & { readonly fd?: number };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let lang: 'en' | 'es' = (io.env['LC_ALL'] ?? io.env['LC_MESSAGES'] ?? io.env['LANG'] ?? '').startsWith('es') ? 'es' : 'en';
+  try {
+    const cmd = parseArgs(argv, io.env);
+    switch (cmd.kind) {
+      case 'help':
+        io.stdout.write(renderHelp(cmd.lang, cmd.command));
+        return 0;
+      case 'version':
+        io.stdout.write(`portcullis ${VERSION}\n`);
+        return 0;
+      case 'scan':
+        lang = cmd.lang;
+        return await runScan(cmd.targets, cmd.options, cmd.lang, cmd.color, argv, io);
+    }
+  } catch (err) {
+    if (isPortcullisError(err)) {
+      io.stderr.write(`portcullis: ${err.message}\n`);
+      if (err.code === 'PC_INVALID_OPTION') io.stderr.write(lang === 'es' ? 'Consulte «portcullis scan --help».\n' : 'See "portcullis scan --help".\n');
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+function readInputFile(path: string, what: string, io: CliIo): string {
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw new PortcullisError('PC_INPUT_FILE', `cannot read ${what} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { subject: path, cause: err });
+  } finally {
+    void io;
+  }
+}
+
+function readTargetList(path: string, what: string, io: CliIo): string[] {
+  const list = parseTargetFile(readInputFile(path, what, io));
+  if (list.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', `${what} "${path}" holds no targets`, { subject: path });
+  return list;
+}
+
+async function runScan(
+  positional: readonly string[],
+  o: ScanCliOptions,
+  lang: 'en' | 'es',
+  colorFlag: boolean | undefined,
+  argv: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const targets = [...positional];
+  if (o.inputList !== undefined) targets.push(...readTargetList(o.inputList, 'input list', io));
+  const exclude = [...(o.exclude ?? [])];
+  if (o.excludeFile !== undefined) exclude.push(...readTargetList(o.excludeFile, 'exclude file', io));
+  if (targets.length === 0) {
+    throw new PortcullisError('PC_EMPTY_INPUT', 'no targets were given (name at least one address, range or hostname, or use -iL)', { subject: 'targets' });
+  }
+
+  let live: Readonly<ScanProgress> | undefined;
+  const options: ScanOptions = {
+    targets,
+    ports: o.ports,
+    topPorts: o.topPorts,
+    excludePorts: o.excludePorts,
+    exclude,
+    resolveAll: o.resolveAll,
+    timing: o.timing,
+    minRate: o.minRate,
+    maxRate: o.maxRate,
+    minParallelism: o.minParallelism,
+    maxParallelism: o.maxParallelism,
+    maxRetries: o.maxRetries,
+    hostTimeoutMs: o.hostTimeout,
+    initialRttTimeoutMs: o.initialRttTimeout,
+    minRttTimeoutMs: o.minRttTimeout,
+    maxRttTimeoutMs: o.maxRttTimeout,
+    scanDelayMs: o.scanDelay,
+    seed: o.seed,
+    sequential: o.sequential,
+    signal: io.signal,
+    args: ['portcullis', ...argv],
+    onStats: (s) => (live = s),
+  };
+  // Validate everything before any output file is created: bad input leaves nothing behind.
+  const resolved = resolveScanOptions(options);
+
+  const color = colorFlag ?? (io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined);
+  const outputs = o.outputs ?? [];
+  const sinks: ReportSink[] = [];
+  try {
+    if (!outputs.some((x) => x.dest === '-')) {
+      sinks.push(openSink('normal', '-', { color, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang }));
+    }
+    for (const out of outputs) {
+      sinks.push(openSink(out.format, out.dest, { color: false, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang }));
+    }
+  } catch (err) {
+    for (const s of sinks) await s.end(abortedSummary()).catch(() => undefined);
+    throw err;
+  }
+  const sink = new MultiSink(sinks);
+
+  const showProgress = o.progress ?? io.stderr.isTTY === true;
+  const stopProgress = showProgress ? startProgress(io.stderr as NodeJS.WriteStream, () => live, lang) : () => undefined;
+  let summary: ScanSummary | undefined;
+  try {
+    for await (const e of scan({ ...options, seed: resolved.seed }) as AsyncIterable<ScanEvent>) {
+      switch (e.type) {
+        case 'header':
+          sink.begin(e.header);
+          break;
+        case 'port':
+          sink.port(e.result);
+          break;
+        case 'host':
+          sink.host(e.report);
+          break;
+        case 'warning':
+          stopProgressLine();
+          io.stderr.write(`${lang === 'es' ? 'Aviso' : 'Warning'}: ${e.warning.message}\n`);
+          sink.warning(e.warning);
+          break;
+        case 'summary':
+          summary = e.summary;
+          break;
+      }
+    }
+  } finally {
+    stopProgress();
+    await sink.end(summary ?? abortedSummary());
+  }
+  function stopProgressLine(): void {
+    // The bar redraws itself on its next tick; nothing to do between lines.
+  }
+  if (summary === undefined || summary.interrupted) {
+    io.stderr.write(lang === 'es' ? 'portcullis: escaneo interrumpido; las salidas escritas hasta ahora están completas.\n' : 'portcullis: scan interrupted; the outputs written so far are complete.\n');
+    return 130;
+  }
+  return summary.failedTargets.length > 0 ? 1 : 0;
+}
+
+function abortedSummary(): ScanSummary {
+  return { endedAt: Date.now(), elapsedMs: 0, hostsTotal: 0, hostsUp: 0, probesSent: 0, portsScanned: 0, counts: {}, interrupted: true, failedTargets: [] };
+}

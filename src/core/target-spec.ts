@@ -79,10 +79,10 @@ function parseCidr(t: string): AddressBlock {
   if (!v6) {
     const problem = ipv4Problem(addrText);
     if (problem !== null) throw invalidTarget(t, problem);
-    const a = parseIpv4(addrText)!;
+    const a = parseIpv4(addrText)!.value as number;
     const hostBits = 32 - prefix;
     // nmap masks host bits: 198.18.0.7/24 means the whole /24.
-    const base = hostBits === 32 ? 0 : ((a.value >>> hostBits) * 2 ** hostBits) >>> 0;
+    const base = hostBits === 32 ? 0 : ((a >>> hostBits) * 2 ** hostBits) >>> 0;
     return {
       text: t,
       family: 4,

@@ -9,7 +9,8 @@ import { CongestionWindow, RateLimiter, RttEstimator, allowedTries } from '../co
 import { ScanPlan, type PlanGroup, type TargetSource } from '../core/scan-plan.js';
 import type { HostReport, PortResult, PortState, Proto, Reason, ServiceInfo } from '../core/types.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
-import type { Prober, ResultHandler } from './prober.js';
+import type { FatalHandler, Prober, ResultHandler } from './prober.js';
+import { TripleDeque } from './triple-deque.js';
 
 /** A target address as the engine needs it. */
 export interface EngineAddress {
@@ -42,7 +43,7 @@ export interface EngineOptions {
   readonly sequential: boolean;
   readonly signal?: AbortSignal | undefined;
   /** Creates the prober; the engine owns it and closes it. */
-  readonly createProber: (onResult: ResultHandler) => Prober;
+  readonly createProber: (onResult: ResultHandler, onFatal: FatalHandler) => Prober;
   /** Registered service name of a port, for the table-based `service` field. */
   readonly serviceName?: ((port: number, proto: Proto) => string | undefined) | undefined;
   /** Listing threshold: a non-open state with more ports than this is collapsed ("Not shown"). */
@@ -71,8 +72,11 @@ export interface EngineStats {
 /** Resume hook the engine installs so a congested sink can restart it. */
 export interface EngineHandle {
   readonly stats: EngineStats;
-  /** Resolves when every pair has a state, or the signal aborted the scan (interrupted = true). */
-  readonly done: Promise<{ interrupted: boolean }>;
+  /**
+   * Resolves when every pair has a state, or the signal aborted the scan (interrupted = true);
+   * `error` is set when probing itself failed.
+   */
+  readonly done: Promise<{ interrupted: boolean; error?: Error }>;
   /** Call when a congested sink has drained. */
   resume(): void;
 }
@@ -84,8 +88,8 @@ interface HostState {
   readonly rtt: RttEstimator;
   readonly cwnd: CongestionWindow;
   inFlight: number;
-  /** Pairs waiting for room: [portIndex, tries, selfConnects] triples. */
-  readonly pending: number[];
+  /** Pairs waiting for room: (portIndex, tries, selfConnects) triples. */
+  readonly pending: TripleDeque;
   remaining: number;
   maxSuccessfulTry: number;
   readonly startedAt: number;
@@ -108,6 +112,7 @@ interface ProbeRecord {
 }
 
 const PENDING_CAP = 16_384;
+const triple = [0, 0, 0];
 
 /** Starts the engine; results flow into `sink`. */
 export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle {
@@ -142,10 +147,15 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   let wakeTimer: NodeJS.Timeout | undefined;
   let lastSendAt = -Infinity;
   const startedAt = performance.now();
-  let resolveDone!: (v: { interrupted: boolean }) => void;
-  const done = new Promise<{ interrupted: boolean }>((r) => (resolveDone = r));
+  let fatal: Error | undefined;
+  let resolveDone!: (v: { interrupted: boolean; error?: Error }) => void;
+  const done = new Promise<{ interrupted: boolean; error?: Error }>((r) => (resolveDone = r));
 
-  const prober = opts.createProber(onResult);
+  const prober = opts.createProber(onResult, (err) => {
+    fatal ??= err;
+    interrupted = true;
+    finish();
+  });
 
   const onAbort = (): void => {
     if (finished) return;
@@ -163,7 +173,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       rtt: new RttEstimator(),
       cwnd: new CongestionWindow(timing.initialCwnd, 1, timing.maxParallelism),
       inFlight: 0,
-      pending: [],
+      pending: new TripleDeque(),
       remaining: ports.length,
       maxSuccessfulTry: 0,
       startedAt: now,
@@ -272,11 +282,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
         h.inReady = false;
         continue;
       }
-      const pi = h.pending.shift()!;
-      const tries = h.pending.shift()!;
-      const selfs = h.pending.shift()!;
+      h.pending.shift(triple);
       pendingTotal--;
-      launch(h, pi, tries, selfs, now);
+      launch(h, triple[0]!, triple[1]!, triple[2]!, now);
       if (h.pending.length === 0 || !hostHasRoom(h, force)) {
         readyHosts.shift();
         h.inReady = false;
@@ -293,6 +301,8 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       }
       h.pending.push(pi, 1, 0);
       pendingTotal++;
+      // One host and it is full: nothing else could go now, stop drawing fresh pairs.
+      if (groupHosts.length === 1) return false;
     }
     return false;
   }
@@ -427,8 +437,8 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
 
   function completeHost(h: HostState): void {
     h.finished = true;
-    pendingTotal -= h.pending.length / 3;
-    h.pending.length = 0;
+    pendingTotal -= h.pending.length;
+    h.pending.clear();
     active.delete(h);
     if (h.registered) prober.removeHost(h.ref);
     stats.hostsDone++;
@@ -473,7 +483,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     prober
       .close()
       .catch(() => undefined)
-      .finally(() => resolveDone({ interrupted }));
+      .finally(() => resolveDone(fatal === undefined ? { interrupted } : { interrupted, error: fatal }));
   }
 
   queueMicrotask(pump);

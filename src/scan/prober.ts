@@ -11,6 +11,9 @@ import type { OutcomeCode } from './outcome.js';
 /** Receives each probe's outcome. */
 export type ResultHandler = (id: number, outcome: OutcomeCode, rttMs: number) => void;
 
+/** Receives a failure that stops probing altogether (a worker thread died). */
+export type FatalHandler = (err: Error) => void;
+
 /** Runs connect probes. Hosts are registered once so probes carry only small numbers. */
 export interface Prober {
   readonly description: string;
@@ -29,8 +32,8 @@ export interface ProberOptions {
 }
 
 /** Creates the prober the options ask for. */
-export function createProber(opts: ProberOptions, onResult: ResultHandler): Prober {
-  return opts.workers > 0 ? new WorkerProber(opts, onResult) : new InlineProber(opts.connector, onResult);
+export function createProber(opts: ProberOptions, onResult: ResultHandler, onFatal: FatalHandler): Prober {
+  return opts.workers > 0 ? new WorkerProber(opts, onResult, onFatal) : new InlineProber(opts.connector, onResult);
 }
 
 class InlineProber implements Prober {
@@ -73,9 +76,12 @@ export type ToWorker =
 /** Messages from a probe worker: flat [id, outcome, rtt, ...] arrays. */
 export type FromWorker = { readonly t: 'results'; readonly batch: number[] } | { readonly t: 'ready'; readonly kind: string };
 
-function workerUrl(): URL {
-  // Running from TypeScript sources (tests, tsx) the sibling is .ts; from dist/ it is .js.
-  return new URL(import.meta.url.endsWith('.ts') ? './probe-worker.ts' : './probe-worker.js', import.meta.url);
+/** Starts a probe worker from dist/ (.js), or from TypeScript sources under tsx (tests, bench). */
+function spawnWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./probe-worker.js', import.meta.url), { workerData });
+  // Loader hooks are per thread: register tsx in the worker before importing the .ts entry.
+  const entry = new URL('./probe-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData });
 }
 
 class WorkerProber implements Prober {
@@ -90,16 +96,15 @@ class WorkerProber implements Prober {
   constructor(
     opts: ProberOptions,
     private readonly onResult: ResultHandler,
+    onFatal: FatalHandler,
   ) {
     for (let w = 0; w < opts.workers; w++) {
-      const worker = new Worker(workerUrl(), { workerData: { connector: opts.connector } });
+      const worker = spawnWorker({ connector: opts.connector });
       worker.on('message', (m: FromWorker) => {
         if (m.t === 'results') this.deliver(m.batch);
       });
-      worker.on('error', (err) => {
-        // A worker crash is a bug; surface it rather than stall the scan silently.
-        process.emitWarning(`probe worker failed: ${String(err)}`);
-      });
+      // A worker crash is a bug; its probes would never answer, so stop the scan loudly.
+      worker.on('error', (err) => onFatal(err instanceof Error ? err : new Error(String(err))));
       this.workers.push(worker);
       this.outstanding.push(0);
       this.batches.push([]);

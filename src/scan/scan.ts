@@ -4,6 +4,7 @@
  * host is finished, warnings, and one summary. Aborting the signal ends the scan early; the
  * summary then says `interrupted: true` and everything yielded before stays valid.
  */
+import { PortcullisError } from '../core/errors.js';
 import { formatIp, parseIp, type IpAddress } from '../core/ip.js';
 import { blockOf, type AddressBlock, type TargetSpec } from '../core/target-spec.js';
 import type { TargetSource, PlanTarget } from '../core/scan-plan.js';
@@ -133,7 +134,7 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, voi
       seed: r.seed,
       sequential: r.sequential,
       signal,
-      createProber: (onResult) => createProber({ workers: r.workers, connector: r.connector }, onResult),
+      createProber: (onResult, onFatal) => createProber({ workers: r.workers, connector: r.connector }, onResult, onFatal),
       serviceName,
     },
     {
@@ -143,7 +144,7 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, voi
     },
   );
   r.onStats?.(engine.stats);
-  let outcome: { interrupted: boolean } | undefined;
+  let outcome: { interrupted: boolean; error?: Error } | undefined;
   void engine.done.then((o) => {
     outcome = o;
     const w = wakeConsumer;
@@ -170,6 +171,9 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, voi
     }
   }
 
+  if (outcome.error !== undefined) {
+    throw new PortcullisError('PC_INTERNAL', `probing failed: ${outcome.error.message}`, { cause: outcome.error });
+  }
   const endedAt = Date.now();
   const summary: ScanSummary = {
     endedAt,

@@ -84,15 +84,24 @@ abstract class ConnectorBase implements Connector {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = performance.now();
-    while (this.heap.size > 0 && this.heap.peek() <= now) {
-      const id = this.heap.pop();
+    const expired: number[] = [];
+    while (this.heap.size > 0 && this.heap.peek() <= now) expired.push(this.heap.pop());
+    // Timers run before the poll phase: answers already waiting in the kernel have not been
+    // read yet. Judge after the poll phase (setImmediate), or a busy event loop turns RSTs
+    // into timeouts.
+    if (expired.length > 0) setImmediate(() => this.expire(expired));
+    if (this.heap.size > 0) this.arm(this.heap.peek());
+  }
+
+  private expire(ids: number[]): void {
+    const now = performance.now();
+    for (const id of ids) {
       const p = this.pending.get(id);
       if (p === undefined) continue;
       this.pending.delete(id);
       p.abort();
       this.onOutcome(id, Outcome.Timeout, now - p.sentAt);
     }
-    if (this.heap.size > 0) this.arm(this.heap.peek());
   }
 
   close(): void {

@@ -96,7 +96,8 @@ const MAX_PAIRS = 2 ** 48;
 
 /** Validates `o`, resolves every default, and returns a frozen result. Throws PortcullisError. */
 export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions> {
-  if (!Array.isArray(o.targets)) throw invalidOption('targets', 'must be a list of target specifications');
+  const rawTargets: unknown = o.targets;
+  if (!Array.isArray(rawTargets)) throw invalidOption('targets', 'must be a list of target specifications');
   const targets = o.targets.map((t) => parseTarget(t));
   if (targets.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', 'no targets were given', { subject: 'targets' });
   const exclude = (o.exclude ?? []).map((t) => parseTarget(t));

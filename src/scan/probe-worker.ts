@@ -47,7 +47,7 @@ port.on('message', (m: ToWorker) => {
     case 'close':
       connector.close();
       flush();
-      port!.close();
+      port.close();
       break;
   }
 });

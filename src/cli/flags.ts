@@ -1,0 +1,84 @@
+/**
+ * Every flag of the CLI, declared once as data: the parser, --help (English and Spanish) and
+ * docs/reference/cli.md are all generated from this table.
+ *
+ * Why not commander or yargs: nmap users type nmap's flags — multi-letter short flags (-sT,
+ * -oN, -iL, -Pn), attached values (-p22, -T4, -p-) — which those parsers cannot express
+ * without fighting them. The grammar is small, so the parser is ours and tested by tables.
+ */
+
+/** How a flag takes its value. */
+export type FlagKind = 'boolean' | 'count' | 'string' | 'int' | 'number' | 'duration' | 'list' | 'output' | 'timing' | 'enum';
+
+/** Help groups, in the order --help prints them (as nmap -h). */
+export const GROUPS = {
+  target: { en: 'TARGET SPECIFICATION', es: 'ESPECIFICACIÓN DE OBJETIVOS' },
+  ports: { en: 'PORT SPECIFICATION AND SCAN ORDER', es: 'ESPECIFICACIÓN DE PUERTOS Y ORDEN' },
+  technique: { en: 'SCAN TECHNIQUES AND HOST DISCOVERY', es: 'TÉCNICAS DE ESCANEO Y DESCUBRIMIENTO' },
+  timing: { en: 'TIMING AND PERFORMANCE', es: 'TIEMPOS Y RENDIMIENTO' },
+  output: { en: 'OUTPUT', es: 'SALIDA' },
+  misc: { en: 'MISC', es: 'VARIOS' },
+} as const;
+
+/** One flag. `key` is the ScanCliOptions field it sets (or a global setting). */
+export interface FlagSpec {
+  readonly names: readonly string[];
+  readonly kind: FlagKind;
+  readonly key: string;
+  readonly group: keyof typeof GROUPS;
+  /** Placeholder of the value in help. */
+  readonly value?: string;
+  /** Allowed values (kind 'enum'). */
+  readonly choices?: readonly string[];
+  /** Value may be glued to a short flag (-p22, -T4). */
+  readonly attached?: boolean;
+  /** Output format for 'output' flags. */
+  readonly format?: 'normal' | 'xml' | 'ndjson' | 'csv' | 'all';
+  /** Fixed value stored for boolean-like flags that set something else (-F). */
+  readonly sets?: number | boolean | string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly help: { readonly en: string; readonly es: string };
+}
+
+/** The table. */
+export const FLAGS: readonly FlagSpec[] = [
+  { names: ['-iL'], kind: 'string', key: 'inputList', group: 'target', value: 'FILE', help: { en: 'Read targets from FILE ("-" = standard input; "#" starts a comment)', es: 'Lee los objetivos de FILE ("-" = entrada estándar; "#" inicia un comentario)' } },
+  { names: ['--exclude'], kind: 'list', key: 'exclude', group: 'target', value: 'LIST', help: { en: 'Never scan these targets (comma-separated addresses, ranges, names)', es: 'No escanea nunca estos objetivos (direcciones, rangos o nombres separados por comas)' } },
+  { names: ['--excludefile'], kind: 'string', key: 'excludeFile', group: 'target', value: 'FILE', help: { en: 'Never scan the targets listed in FILE', es: 'No escanea nunca los objetivos listados en FILE' } },
+  { names: ['--resolve-all'], kind: 'boolean', key: 'resolveAll', group: 'target', help: { en: 'Scan every address a hostname resolves to, not just the first', es: 'Escanea todas las direcciones de un nombre, no solo la primera' } },
+  { names: ['-n'], kind: 'boolean', key: 'noResolve', group: 'target', help: { en: 'Never do reverse DNS resolution (Portcullis does none yet; accepted for nmap habits)', es: 'Sin resolución DNS inversa (Portcullis aún no la hace; se acepta por costumbre de nmap)' } },
+  { names: ['-p'], kind: 'string', key: 'ports', group: 'ports', value: 'PORTS', attached: true, help: { en: 'Ports to scan: 22,80,1000-2000 / - (all) / -1024 / 60000- / http / T:22', es: 'Puertos a escanear: 22,80,1000-2000 / - (todos) / -1024 / 60000- / http / T:22' } },
+  { names: ['--top-ports'], kind: 'int', key: 'topPorts', group: 'ports', value: 'N', min: 1, max: 65535, help: { en: 'Scan the N most commonly exposed ports (default: 1000)', es: 'Escanea los N puertos expuestos más comunes (por defecto: 1000)' } },
+  { names: ['-F'], kind: 'boolean', key: 'topPorts', sets: 100, group: 'ports', help: { en: 'Fast mode: the top 100 ports', es: 'Modo rápido: los 100 puertos principales' } },
+  { names: ['--exclude-ports'], kind: 'string', key: 'excludePorts', group: 'ports', value: 'PORTS', help: { en: 'Never scan these ports', es: 'No escanea nunca estos puertos' } },
+  { names: ['-r'], kind: 'boolean', key: 'sequential', group: 'ports', help: { en: 'Scan in order instead of a randomized order', es: 'Escanea en orden en lugar de en orden aleatorio' } },
+  { names: ['--seed'], kind: 'string', key: 'seed', group: 'ports', value: 'TEXT', help: { en: 'Seed of the randomized order: the same seed repeats the same order', es: 'Semilla del orden aleatorio: la misma semilla repite el mismo orden' } },
+  { names: ['-sT'], kind: 'boolean', key: 'connectScan', group: 'technique', help: { en: 'TCP connect scan (the default; needs no privileges)', es: 'Escaneo TCP connect (por defecto; no requiere privilegios)' } },
+  { names: ['-Pn'], kind: 'boolean', key: 'noPing', group: 'technique', help: { en: 'Treat every host as up (the connect scan does no host discovery yet)', es: 'Trata todos los hosts como activos (el escaneo connect aún no descubre hosts)' } },
+  { names: ['-T'], kind: 'timing', key: 'timing', group: 'timing', value: '0-5', attached: true, help: { en: 'Timing template: 0 paranoid, 1 sneaky, 2 polite, 3 normal, 4 aggressive, 5 insane', es: 'Plantilla de tiempos: 0 paranoico, 1 sigiloso, 2 educado, 3 normal, 4 agresivo, 5 demencial' } },
+  { names: ['--min-rate'], kind: 'number', key: 'minRate', group: 'timing', value: 'N', min: 0, help: { en: 'Send at least N probes per second', es: 'Envía al menos N sondas por segundo' } },
+  { names: ['--max-rate'], kind: 'number', key: 'maxRate', group: 'timing', value: 'N', min: 0, help: { en: 'Send at most N probes per second', es: 'Envía como mucho N sondas por segundo' } },
+  { names: ['--min-parallelism'], kind: 'int', key: 'minParallelism', group: 'timing', value: 'N', min: 1, help: { en: 'Keep at least N probes in flight', es: 'Mantiene al menos N sondas en curso' } },
+  { names: ['--max-parallelism'], kind: 'int', key: 'maxParallelism', group: 'timing', value: 'N', min: 1, help: { en: 'Keep at most N probes in flight (also capped by the open-file limit)', es: 'Mantiene como mucho N sondas en curso (también limitado por el límite de ficheros abiertos)' } },
+  { names: ['--max-retries'], kind: 'int', key: 'maxRetries', group: 'timing', value: 'N', min: 0, max: 50, help: { en: 'Retransmit a silent port at most N times', es: 'Retransmite a un puerto silencioso como mucho N veces' } },
+  { names: ['--host-timeout'], kind: 'duration', key: 'hostTimeout', group: 'timing', value: 'TIME', help: { en: 'Give up on a host after TIME (e.g. 30s, 5m)', es: 'Abandona un host tras TIME (p. ej. 30s, 5m)' } },
+  { names: ['--initial-rtt-timeout'], kind: 'duration', key: 'initialRttTimeout', group: 'timing', value: 'TIME', help: { en: 'Probe timeout before any RTT is known', es: 'Tiempo de espera de una sonda antes de conocer el RTT' } },
+  { names: ['--min-rtt-timeout'], kind: 'duration', key: 'minRttTimeout', group: 'timing', value: 'TIME', help: { en: 'Lower bound of the probe timeout', es: 'Límite inferior del tiempo de espera de una sonda' } },
+  { names: ['--max-rtt-timeout'], kind: 'duration', key: 'maxRttTimeout', group: 'timing', value: 'TIME', help: { en: 'Upper bound of the probe timeout', es: 'Límite superior del tiempo de espera de una sonda' } },
+  { names: ['--scan-delay'], kind: 'duration', key: 'scanDelay', group: 'timing', value: 'TIME', help: { en: 'Wait TIME between probes', es: 'Espera TIME entre sondas' } },
+  { names: ['-oN'], kind: 'output', format: 'normal', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'Normal output to FILE ("-" = standard output)', es: 'Salida normal a FILE ("-" = salida estándar)' } },
+  { names: ['-oX'], kind: 'output', format: 'xml', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'XML output in nmap\'s format to FILE', es: 'Salida XML en el formato de nmap a FILE' } },
+  { names: ['-oJ'], kind: 'output', format: 'ndjson', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'NDJSON output to FILE (one record per line)', es: 'Salida NDJSON a FILE (un registro por línea)' } },
+  { names: ['-oC'], kind: 'output', format: 'csv', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'CSV output to FILE', es: 'Salida CSV a FILE' } },
+  { names: ['-oA'], kind: 'output', format: 'all', key: 'outputs', group: 'output', value: 'BASE', help: { en: 'All formats: BASE.nmap, BASE.xml, BASE.ndjson, BASE.csv', es: 'Todos los formatos: BASE.nmap, BASE.xml, BASE.ndjson, BASE.csv' } },
+  { names: ['--reason'], kind: 'boolean', key: 'reason', group: 'output', help: { en: 'Show why each port has its state', es: 'Muestra por qué cada puerto tiene su estado' } },
+  { names: ['--open'], kind: 'boolean', key: 'open', group: 'output', help: { en: 'List only open ports', es: 'Lista solo los puertos abiertos' } },
+  { names: ['-v'], kind: 'count', key: 'verbose', group: 'output', help: { en: 'More output (-vv for even more)', es: 'Más detalle (-vv para aún más)' } },
+  { names: ['--progress'], kind: 'boolean', key: 'progress', sets: true, group: 'output', help: { en: 'Always show the progress line on standard error', es: 'Muestra siempre la línea de progreso en la salida de error' } },
+  { names: ['--no-progress'], kind: 'boolean', key: 'progress', sets: false, group: 'output', help: { en: 'Never show the progress line', es: 'No muestra nunca la línea de progreso' } },
+  { names: ['--no-color'], kind: 'boolean', key: 'noColor', group: 'output', help: { en: 'No colours (NO_COLOR is respected too)', es: 'Sin colores (también se respeta NO_COLOR)' } },
+  { names: ['--lang'], kind: 'enum', key: 'lang', choices: ['en', 'es'], group: 'misc', value: 'en|es', help: { en: 'Language of help and output (default: from the locale)', es: 'Idioma de la ayuda y la salida (por defecto: el de la configuración regional)' } },
+  { names: ['-h', '--help'], kind: 'boolean', key: 'help', group: 'misc', help: { en: 'Show this help', es: 'Muestra esta ayuda' } },
+  { names: ['-V', '--version'], kind: 'boolean', key: 'version', group: 'misc', help: { en: 'Show the version', es: 'Muestra la versión' } },
+];

@@ -9,7 +9,7 @@ import type { ScanEvent, ScanSummary } from '../core/types.js';
 import { openSink, type ReportSink } from '../report/sink.js';
 import { MultiSink } from '../report/sinks.js';
 import { resolveScanOptions, type ScanOptions, type ScanProgress } from '../scan/options.js';
-import { scan } from '../scan/scan.js';
+import { runScan as executeScan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
 import { renderHelp } from './help.js';
 import { parseArgs, type ScanCliOptions } from './parse-args.js';
@@ -129,34 +129,31 @@ async function runScan(
   const showProgress = o.progress ?? io.stderr.isTTY === true;
   const stopProgress = showProgress ? startProgress(io.stderr as NodeJS.WriteStream, () => live, lang) : () => undefined;
   let summary: ScanSummary | undefined;
-  try {
-    for await (const e of scan({ ...options, seed: resolved.seed }) as AsyncIterable<ScanEvent>) {
-      switch (e.type) {
-        case 'header':
-          sink.begin(e.header);
-          break;
-        case 'port':
-          sink.port(e.result);
-          break;
-        case 'host':
-          sink.host(e.report);
-          break;
-        case 'warning':
-          stopProgressLine();
-          io.stderr.write(`${lang === 'es' ? 'Aviso' : 'Warning'}: ${e.warning.message}\n`);
-          sink.warning(e.warning);
-          break;
-        case 'summary':
-          summary = e.summary;
-          break;
-      }
+  const onEvent = (e: ScanEvent): void => {
+    switch (e.type) {
+      case 'header':
+        sink.begin(e.header);
+        break;
+      case 'port':
+        sink.port(e.result);
+        break;
+      case 'host':
+        sink.host(e.report);
+        break;
+      case 'warning':
+        io.stderr.write(`${lang === 'es' ? 'Aviso' : 'Warning'}: ${e.warning.message}\n`);
+        sink.warning(e.warning);
+        break;
+      case 'summary':
+        summary = e.summary;
+        break;
     }
+  };
+  try {
+    await executeScan({ ...options, seed: resolved.seed }, onEvent);
   } finally {
     stopProgress();
     await sink.end(summary ?? abortedSummary());
-  }
-  function stopProgressLine(): void {
-    // The bar redraws itself on its next tick; nothing to do between lines.
   }
   if (summary === undefined || summary.interrupted) {
     io.stderr.write(lang === 'es' ? 'portcullis: escaneo interrumpido; las salidas escritas hasta ahora están completas.\n' : 'portcullis: scan interrupted; the outputs written so far are complete.\n');

@@ -2,7 +2,11 @@
  * The live progress line on stderr: percentage, probe rate and ETA, shown only on a TTY (or
  * with --progress) and only once a scan has run for a second, so quick scans stay quiet.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressType from 'cli-progress';
+
+// Loaded through require, not import: see src/core/ip.ts for why.
+const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressType;
 
 /** What the progress line reads from the engine. */
 export interface ProgressSource {
@@ -14,7 +18,7 @@ export interface ProgressSource {
 /** Starts the progress line; returns a stop function that clears it. */
 export function startProgress(stream: NodeJS.WriteStream, source: () => ProgressSource | undefined, lang: 'en' | 'es'): () => void {
   const label = lang === 'es' ? { rate: 'sondas/s', eta: 'quedan' } : { rate: 'probes/s', eta: 'ETA' };
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
   const started = performance.now();
   let lastProbes = 0;
   let lastAt = started;

@@ -2,7 +2,12 @@
  * IP addresses as numbers: IPv4 as a 32-bit unsigned number, IPv6 as a 128-bit bigint (with
  * its zone id). IPv4 parsing is ours, for exact error messages; IPv6 parsing is ipaddr.js's.
  */
-import ipaddr from 'ipaddr.js';
+import { createRequire } from 'node:module';
+import type IpaddrModule from 'ipaddr.js';
+
+// CommonJS packages load through require: importing them from ESM starts Node's CJS export
+// lexer, which costs ~10 MB of resident memory on its own (measured; see docs/benchmarks.md).
+const ipaddr = createRequire(import.meta.url)('ipaddr.js') as typeof IpaddrModule;
 
 /** An IPv4 or IPv6 address. */
 export type IpAddress = { readonly family: 4; readonly value: number } | { readonly family: 6; readonly value: bigint; readonly zone?: string };
@@ -64,7 +69,7 @@ export function formatIp(a: IpAddress): string {
     bytes.unshift(Number(v & 255n));
     v >>= 8n;
   }
-  const text = (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
+  const text = (ipaddr.fromByteArray(bytes) as InstanceType<typeof ipaddr.IPv6>).toRFC5952String();
   return a.zone === undefined ? text : `${text}%${a.zone}`;
 }
 

@@ -1,5 +1,9 @@
 /** Normal output (-oN and the terminal): nmap's familiar per-host table, in English or Spanish. */
-import { createColors } from 'picocolors';
+import { createRequire } from 'node:module';
+import type { createColors as CreateColors } from 'picocolors';
+
+// Loaded through require, not import: see src/core/ip.ts for why.
+const { createColors } = createRequire(import.meta.url)('picocolors') as { createColors: typeof CreateColors };
 import type { HostReport, PortResult, PortState, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
 import { escapeTerminal } from './escape.js';
 import { messages } from './messages.js';

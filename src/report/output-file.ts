@@ -1,7 +1,9 @@
 /**
- * The report layer's only file I/O: an output destination that writes each record whole and
- * synchronously, so a killed scan leaves complete records on disk. Regular files also allow
- * positional rewrites (the XML sink rewrites its closing tags after every host).
+ * The report layer's only file I/O. Records are buffered and written in whole-record chunks
+ * (at 64 KiB, every 200 ms, and before any rewrite or close), so a killed scan leaves a file
+ * that ends on a record boundary, at most 200 ms behind, and a 65,535-port scan costs a few
+ * dozen write calls instead of one per record. Regular files also allow positional rewrites
+ * (the XML sink rewrites its closing tags after every host).
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { PortcullisError } from '../core/errors.js';
@@ -48,25 +50,38 @@ export function openOutput(dest: string, stdout: TextStream): Output {
   } catch (err) {
     throw new PortcullisError('PC_OUTPUT_FILE', `cannot open output file "${dest}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { subject: dest, cause: err });
   }
-  let size = 0;
+  let size = 0; // bytes on disk
   let open = true;
+  let pending: string[] = [];
+  let pendingBytes = 0;
   const writeAll = (buf: Buffer, position: number): void => {
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
   };
+  const flush = (): void => {
+    if (pending.length === 0 || !open) return;
+    const buf = Buffer.from(pending.join(''));
+    pending = [];
+    pendingBytes = 0;
+    writeAll(buf, size);
+    size += buf.length;
+  };
+  const timer = setInterval(flush, 200);
+  timer.unref();
   return {
     seekable: true,
     get size() {
-      return size;
+      return size + pendingBytes;
     },
     write(text) {
       if (!open) return;
-      const buf = Buffer.from(text);
-      writeAll(buf, size);
-      size += buf.length;
+      pending.push(text);
+      pendingBytes += Buffer.byteLength(text);
+      if (pendingBytes >= 65_536) flush();
     },
     rewriteFrom(offset, text) {
       if (!open) return;
+      flush();
       const buf = Buffer.from(text);
       writeAll(buf, offset);
       size = offset + buf.length;
@@ -74,6 +89,8 @@ export function openOutput(dest: string, stdout: TextStream): Output {
     },
     close() {
       if (!open) return;
+      flush();
+      clearInterval(timer);
       open = false;
       closeSync(fd);
     },

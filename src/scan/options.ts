@@ -44,7 +44,7 @@ export interface ScanOptions {
   /** Scan in natural order (nmap -r). */
   readonly sequential?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** Worker threads for probing; 0 = main thread. Default: one per core, at most 2. */
+  /** Worker threads that probe beside the main thread; 0 = main thread only. Default: cores − 1, at most 3. */
   readonly workers?: number | undefined;
   /** Socket implementation; default 'auto'. */
   readonly connector?: ConnectorChoice | undefined;
@@ -149,7 +149,9 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     throw new PortcullisError('PC_RANGE_TOO_LARGE', `the targets hold ${hostCount} addresses; times ${ports.tcp.length} ports that is more than one scan can address (2^48 pairs)`, { subject: 'targets' });
   }
 
-  const workers = num('workers', o.workers, 0, 64, true) ?? envWorkers() ?? Math.min(2, availableParallelism() > 1 ? availableParallelism() : 0);
+  // The kernel's connect path runs in the calling thread, so probing scales with threads; the
+  // main thread probes too (it is idle between events), so cores − 1 workers fill the machine.
+  const workers = num('workers', o.workers, 0, 64, true) ?? envWorkers() ?? Math.min(3, availableParallelism() - 1);
   const connector = o.connector ?? envConnector() ?? 'auto';
   if (connector !== 'auto' && connector !== 'fast' && connector !== 'net') throw invalidOption('connector', `"${String(connector)}" is not auto, fast or net`);
 

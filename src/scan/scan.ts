@@ -85,23 +85,25 @@ async function resolveSpecs(
   return out;
 }
 
-/** Runs a TCP connect scan and yields its events. Throws PortcullisError on invalid options. */
-export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, void, undefined> {
+/** Lets a slow consumer pause the engine (scan()'s queue uses it). */
+interface FlowControl {
+  readonly congested: () => boolean;
+  /** Receives the function that restarts a paused engine. */
+  readonly onResume: (resume: () => void) => void;
+}
+
+/**
+ * Runs a TCP connect scan, handing each event to `onEvent` synchronously and in order, and
+ * resolves with the summary (also emitted as the last event). The callback form costs no
+ * promise per event, which matters at 65,535 results; scan() wraps it as an async iterable.
+ * Throws PortcullisError on invalid options.
+ */
+export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => void, flow?: FlowControl, extraSignal?: AbortSignal): Promise<ScanSummary> {
   const r = resolveScanOptions(options);
   const startedAt = Date.now();
-  const queue: ScanEvent[] = [];
-  let wakeConsumer: (() => void) | undefined;
-  const push = (e: ScanEvent): void => {
-    queue.push(e);
-    const w = wakeConsumer;
-    wakeConsumer = undefined;
-    w?.();
-  };
   const failed: { target: string; reason: string }[] = [];
   const warnings: ScanWarning[] = [];
-  const warn = (w: ScanWarning): void => {
-    warnings.push(w);
-  };
+  const warn = (w: ScanWarning): void => void warnings.push(w);
 
   const blocks = await resolveSpecs(r.targets, r, warn, failed);
   const excludeBlocks = (await resolveSpecs(r.exclude, r, warn, [])).map((b) => b.block);
@@ -119,12 +121,10 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, voi
     startedAt,
     seed: r.seed,
   };
-  yield { type: 'header', header };
-  for (const w of warnings) yield { type: 'warning', warning: w };
+  onEvent({ type: 'header', header });
+  for (const w of warnings) onEvent({ type: 'warning', warning: w });
 
-  // Our own controller stops the engine when the consumer stops iterating early.
-  const stop = new AbortController();
-  const signal = r.signal === undefined ? stop.signal : AbortSignal.any([r.signal, stop.signal]);
+  const signals = [r.signal, extraSignal].filter((x): x is AbortSignal => x !== undefined);
   const engine = startEngine(
     {
       targets,
@@ -133,44 +133,19 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, voi
       timing: r.timing,
       seed: r.seed,
       sequential: r.sequential,
-      signal,
-      createProber: (onResult, onFatal) => createProber({ workers: r.workers, connector: r.connector }, onResult, onFatal),
+      signal: signals.length <= 1 ? signals[0] : AbortSignal.any(signals),
+      createProber: (onResult, onFatal) => createProber({ workers: r.workers, mainShare: 1, connector: r.connector }, onResult, onFatal),
       serviceName,
     },
     {
-      port: (result) => push({ type: 'port', result }),
-      host: (report) => push({ type: 'host', report }),
-      congested: () => queue.length > 8192,
+      port: (result) => onEvent({ type: 'port', result }),
+      host: (report) => onEvent({ type: 'host', report }),
+      congested: flow?.congested,
     },
   );
+  flow?.onResume(() => engine.resume());
   r.onStats?.(engine.stats);
-  let outcome: { interrupted: boolean; error?: Error } | undefined;
-  void engine.done.then((o) => {
-    outcome = o;
-    const w = wakeConsumer;
-    wakeConsumer = undefined;
-    w?.();
-  });
-
-  try {
-    for (;;) {
-      if (queue.length > 0) {
-        const batch = queue.splice(0, queue.length);
-        engine.resume();
-        for (const e of batch) yield e;
-        continue;
-      }
-      if (outcome !== undefined) break;
-      await new Promise<void>((res) => (wakeConsumer = res));
-    }
-  } finally {
-    if (outcome === undefined) {
-      // The consumer stopped iterating early (break / return): stop the engine too.
-      stop.abort();
-      await engine.done;
-    }
-  }
-
+  const outcome = await engine.done;
   if (outcome.error !== undefined) {
     throw new PortcullisError('PC_INTERNAL', `probing failed: ${outcome.error.message}`, { cause: outcome.error });
   }
@@ -186,7 +161,62 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, voi
     interrupted: outcome.interrupted,
     failedTargets: failed,
   };
-  yield { type: 'summary', summary };
+  onEvent({ type: 'summary', summary });
+  return summary;
+}
+
+/** Runs a TCP connect scan and yields its events. Throws PortcullisError on invalid options. */
+export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, void, undefined> {
+  const queue: ScanEvent[] = [];
+  let wake: (() => void) | undefined;
+  let resume: () => void = () => undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  // Our own controller stops the engine when the consumer stops iterating early.
+  const stop = new AbortController();
+  let finished = false;
+  let failure: { err: unknown } | undefined;
+  const run = runScan(
+    options,
+    (e) => {
+      queue.push(e);
+      notify();
+    },
+    { congested: () => queue.length > 8192, onResume: (fn) => (resume = fn) },
+    stop.signal,
+  ).then(
+    () => {
+      finished = true;
+      notify();
+    },
+    (err: unknown) => {
+      failure = { err };
+      finished = true;
+      notify();
+    },
+  );
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const batch = queue.splice(0, queue.length);
+        resume();
+        for (const e of batch) yield e;
+        continue;
+      }
+      if (finished) break;
+      await new Promise<void>((res) => (wake = res));
+    }
+    if (failure !== undefined) throw failure.err;
+  } finally {
+    if (!finished) {
+      // The consumer stopped iterating early (break / return): stop the engine too.
+      stop.abort();
+      await run;
+    }
+  }
 }
 
 /** Convenience: parses an address for callers that build targets programmatically. */

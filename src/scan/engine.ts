@@ -10,7 +10,7 @@ import { ScanPlan, type PlanGroup, type TargetSource } from '../core/scan-plan.j
 import type { HostReport, PortResult, PortState, Proto, Reason, ServiceInfo } from '../core/types.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import type { FatalHandler, Prober, ResultHandler } from './prober.js';
-import { TripleDeque } from './triple-deque.js';
+import { PendingQueue } from './pending-queue.js';
 
 /** A target address as the engine needs it. */
 export interface EngineAddress {
@@ -88,10 +88,14 @@ interface HostState {
   readonly rtt: RttEstimator;
   readonly cwnd: CongestionWindow;
   inFlight: number;
-  /** Pairs waiting for room: (portIndex, tries, selfConnects) triples. */
-  readonly pending: TripleDeque;
+  /** Pairs waiting for room. */
+  readonly pending: PendingQueue;
   remaining: number;
   maxSuccessfulTry: number;
+  /** When the window was last reduced for loss (performance.now()). */
+  lastReductionAt: number;
+  /** Smoothed share of answers that needed a retransmission (0..1). */
+  lossShare: number;
   /** Fastest answer seen (ms): the path's base RTT, free of our own queueing. */
   minRttMs: number;
   /** Smoothed share of probes that end in a timeout (0..1). */
@@ -114,6 +118,8 @@ interface ProbeRecord {
   readonly portIndex: number;
   readonly tries: number;
   readonly selfConnects: number;
+  /** When this pair's first try went out (ms since the scan started). */
+  readonly firstSentAt: number;
 }
 
 const PENDING_CAP = 16_384;
@@ -125,7 +131,7 @@ const PENDING_CAP = 16_384;
  */
 const RATE_TARGET = 60_000;
 const MIN_USEFUL_WINDOW = 256;
-const triple = [0, 0, 0];
+const entry = [0, 0, 0, 0];
 
 /** Starts the engine; results flow into `sink`. */
 export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle {
@@ -184,11 +190,15 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       address: t.address,
       hostname: t.hostname,
       rtt: new RttEstimator(),
-      cwnd: new CongestionWindow(timing.initialCwnd, 1, timing.maxParallelism),
+      // A loss halves the window, but never below a quarter of the starting window: the
+      // probes are tiny and a scan that crawls at one probe per RTT helps nobody.
+      cwnd: new CongestionWindow(timing.initialCwnd, Math.max(timing.minParallelism, Math.min(32, Math.floor(timing.initialCwnd / 4))), timing.maxParallelism),
       inFlight: 0,
-      pending: new TripleDeque(),
+      pending: new PendingQueue(),
       remaining: ports.length,
       maxSuccessfulTry: 0,
+      lastReductionAt: -Infinity,
+      lossShare: 0,
       minRttMs: Infinity,
       timeoutShare: 0,
       completions: 0,
@@ -226,13 +236,13 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     return timing.minRate > 0 && stats.probesSent < (timing.minRate * (now - startedAt)) / 1000;
   }
 
-  function launch(h: HostState, portIndex: number, tries: number, selfConnects: number, now: number): void {
+  function launch(h: HostState, portIndex: number, tries: number, selfConnects: number, firstSentAt: number, now: number): void {
     if (!h.registered) {
       prober.addHost(h.ref, h.address.text, h.address.family);
       h.registered = true;
     }
     const id = nextId++;
-    probes.set(id, { host: h, portIndex, tries, selfConnects });
+    probes.set(id, { host: h, portIndex, tries, selfConnects, firstSentAt: tries === 1 && selfConnects === 0 ? Math.round(now - startedAt) : firstSentAt });
     h.inFlight++;
     stats.inFlight++;
     stats.probesSent++;
@@ -307,9 +317,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
         h.inReady = false;
         continue;
       }
-      h.pending.shift(triple);
+      h.pending.shift(entry);
       pendingTotal--;
-      launch(h, triple[0]!, triple[1]!, triple[2]!, now);
+      launch(h, entry[0]!, entry[1]!, entry[2]!, entry[3]!, now);
       if (h.pending.length === 0 || !hostHasRoom(h, force)) {
         readyHosts.shift();
         h.inReady = false;
@@ -321,10 +331,10 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       if (fresh === undefined) return false;
       const [h, pi] = fresh;
       if (hostHasRoom(h, force)) {
-        launch(h, pi, 1, 0, now);
+        launch(h, pi, 1, 0, 0, now);
         return true;
       }
-      h.pending.push(pi, 1, 0);
+      h.pending.push(pi, 1, 0, 0);
       pendingTotal++;
       // One host and it is full: nothing else could go now, stop drawing fresh pairs.
       if (groupHosts.length === 1) return false;
@@ -384,18 +394,18 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
           // answer, not congestion: let the window open as it would for a reply.
           h.cwnd.onAnswer();
         }
-        if (rec.tries < allowedTries(h.maxSuccessfulTry, timing.maxRetries)) requeue(h, rec.portIndex, rec.tries + 1, rec.selfConnects);
+        if (rec.tries < allowedTries(h.maxSuccessfulTry, timing.maxRetries)) requeue(h, rec, rec.tries + 1, rec.selfConnects);
         else decide(h, rec, 'filtered', 'no-response', null);
         break;
       case Outcome.SelfConnect:
         // Our own socket met itself: nothing listens there. Ask again from another source port.
-        if (rec.selfConnects < 3) requeue(h, rec.portIndex, rec.tries, rec.selfConnects + 1);
+        if (rec.selfConnects < 3) requeue(h, rec, rec.tries, rec.selfConnects + 1);
         else decide(h, rec, 'closed', 'conn-refused', rttMs);
         break;
       case Outcome.Resource:
         // Back-pressure, not an answer: shrink the global window and send the pair again.
         global.onResourceLimit(stats.inFlight + 1);
-        requeue(h, rec.portIndex, rec.tries, rec.selfConnects);
+        requeue(h, rec, rec.tries, rec.selfConnects);
         wake(10);
         return;
       default:
@@ -411,19 +421,30 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   function answered(h: HostState, rec: ProbeRecord, rttMs: number, now: number): void {
     h.up = true;
     if (rec.tries === 1) {
+      h.lossShare -= h.lossShare / 64;
       h.rtt.sample(rttMs);
       groupRtt.sample(rttMs);
       h.cwnd.onAnswer();
     } else {
       // A retransmission was answered: the earlier try was lost on the way. (Karn: no RTT sample.)
       h.maxSuccessfulTry = Math.max(h.maxSuccessfulTry, rec.tries - 1);
-      h.cwnd.onDrop(now, h.rtt.srtt ?? timing.initialRttTimeoutMs);
+      h.lossShare += (1 - h.lossShare) / 64;
+      // Loss is congestion only when queues are building (RTT well above the path's base) or
+      // losses are frequent; random loss on a long path (0.2% on a WAN) is not a reason to
+      // slow down — Reno would cap such a scan near 1.22/√p probes per RTT. One congestion
+      // event loses many probes at once, so react once per event: only to losses of probes
+      // sent after the last reduction (TCP's once-per-window rule).
+      const queueing = h.rtt.srtt !== null && h.rtt.srtt > 1.5 * h.minRttMs + 1;
+      if ((queueing || h.lossShare > 0.1) && startedAt + rec.firstSentAt > h.lastReductionAt) {
+        h.cwnd.onDrop(now, 0);
+        h.lastReductionAt = now;
+      }
     }
   }
 
-  function requeue(h: HostState, portIndex: number, tries: number, selfs: number): void {
+  function requeue(h: HostState, rec: ProbeRecord, tries: number, selfs: number): void {
     // Retries go to the front so a host's stragglers are finished before fresh work.
-    h.pending.unshift(portIndex, tries, selfs);
+    h.pending.unshift(rec.portIndex, tries, selfs, rec.firstSentAt);
     pendingTotal++;
     markReady(h);
   }

@@ -232,6 +232,19 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     return Math.max(MIN_USEFUL_WINDOW, (RATE_TARGET * holdMs * 2) / 1000);
   }
 
+  // The same bound for the whole scan: many hosts each with a useful window of their own would
+  // otherwise fill the descriptor budget with sockets that cannot raise the rate either.
+  let allCompletions = 0;
+  let allMinRtt = Infinity;
+  let allTimeoutShare = 0;
+  function globalUsefulWindow(): number {
+    if (allCompletions < 256) return Infinity;
+    const timeout = groupRtt.timeout(timing.initialRttTimeoutMs, timing.minRttTimeoutMs, timing.maxRttTimeoutMs);
+    const base = Number.isFinite(allMinRtt) ? allMinRtt : timeout;
+    const holdMs = allTimeoutShare * timeout + (1 - allTimeoutShare) * base;
+    return Math.max(MIN_USEFUL_WINDOW, (RATE_TARGET * holdMs * 2) / 1000);
+  }
+
   function behindMinRate(now: number): boolean {
     return timing.minRate > 0 && stats.probesSent < (timing.minRate * (now - startedAt)) / 1000;
   }
@@ -288,7 +301,8 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     if (sink.congested?.() === true) return; // resume() restarts us
     const now = performance.now();
     const force = behindMinRate(now);
-    while (stats.inFlight < global.limit || (force && stats.inFlight < timing.maxParallelism)) {
+    const limit = Math.min(global.limit, globalUsefulWindow());
+    while (stats.inFlight < limit || (force && stats.inFlight < timing.maxParallelism)) {
       if (timing.scanDelayMs > 0 && now - lastSendAt < timing.scanDelayMs) {
         wake(timing.scanDelayMs - (now - lastSendAt));
         break;
@@ -369,6 +383,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       h.completions++;
       h.timeoutShare += ((outcome === Outcome.Timeout ? 1 : 0) - h.timeoutShare) / 32;
       if (outcome !== Outcome.Timeout && rttMs < h.minRttMs) h.minRttMs = rttMs;
+      allCompletions++;
+      allTimeoutShare += ((outcome === Outcome.Timeout ? 1 : 0) - allTimeoutShare) / 64;
+      if (outcome !== Outcome.Timeout && rttMs < allMinRtt) allMinRtt = rttMs;
     }
     if (opts.timing.hostTimeoutMs > 0 && now - h.startedAt > opts.timing.hostTimeoutMs) {
       timeOutHost(h);

@@ -18,11 +18,12 @@ function run(ns: string, target: string): { rssMb: number; wall: number } {
   return { rssMb: m / 1024, wall: e };
 }
 
-await withLocalSlash16(async (ns) => {
+await withLocalSlash16((ns) => {
   const one = run(ns, '198.18.0.1');
   const many = run(ns, `198.18.0.0/${prefix}`);
   const hosts = 2 ** (32 - prefix);
   console.log(`one host × 100 ports:      ${one.rssMb.toFixed(1)} MB peak RSS, ${one.wall.toFixed(2)} s`);
   console.log(`${hosts} hosts × 100 ports: ${many.rssMb.toFixed(1)} MB peak RSS, ${many.wall.toFixed(2)} s (${((hosts * 100) / many.wall).toFixed(0)} probes/s)`);
   console.log(`ratio: ${(many.rssMb / one.rssMb).toFixed(2)}×`);
+  return Promise.resolve();
 });

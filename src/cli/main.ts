@@ -128,6 +128,8 @@ async function runScan(
 
   const showProgress = o.progress ?? io.stderr.isTTY === true;
   const stopProgress = showProgress ? startProgress(io.stderr as NodeJS.WriteStream, () => live, lang) : () => undefined;
+  const verbose = o.verbose ?? 0;
+  const terminal = !outputs.some((x) => x.dest === '-');
   let summary: ScanSummary | undefined;
   const onEvent = (e: ScanEvent): void => {
     switch (e.type) {
@@ -136,6 +138,10 @@ async function runScan(
         break;
       case 'port':
         sink.port(e.result);
+        // As nmap -v: open ports are announced the moment they are found, long scans included.
+        if (verbose > 0 && e.result.state === 'open' && terminal) {
+          io.stdout.write(`${lang === 'es' ? 'Descubierto puerto abierto' : 'Discovered open port'} ${e.result.port}/${e.result.proto} ${lang === 'es' ? 'en' : 'on'} ${e.result.host}\n`);
+        }
         break;
       case 'host':
         sink.host(e.report);

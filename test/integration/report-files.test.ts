@@ -135,6 +135,7 @@ test('report XML is valid against nmap.dtd and readable by ndiff', { skip: !hasX
   xmlValid(a);
   xmlValid(b);
   const text = readFileSync(a, 'utf8');
+  // eslint-disable-next-line no-control-regex -- the point is that none reach the file
   assert.doesNotMatch(text, /\u001b|\u0000/);
   assert.match(text, /<port protocol="tcp" portid="22"><state state="open" reason="conn-accept" reason_ttl="0"\/>/);
   assert.match(text, /exit="success"/);
@@ -174,6 +175,7 @@ test('report files of an interrupted scan say so and stay valid', { skip: !hasXm
 
 test('report normal output escapes terminal control sequences', () => {
   const text = readFileSync(feed('normal', 'a.nmap'), 'utf8');
+  // eslint-disable-next-line no-control-regex -- the point is that none reach the terminal
   assert.doesNotMatch(text, /\u001b|\u0000|\u0007/);
   assert.match(text, /\\x1b\[31mred/);
   assert.match(text, /22\/tcp\s+open\s+ssh/);

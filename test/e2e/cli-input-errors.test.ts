@@ -46,3 +46,16 @@ test('cli warns about an unresolvable name, scans the rest, and exits 1', async 
   assert.match(r.stderr, /no-such-host\.invalid/);
   assert.match(r.stdout, /127\.0\.0\.1/);
 });
+
+test('cli reads targets from standard input with -iL - and honours --exclude', async () => {
+  const r = await runCli(['scan', '-p', '1', '-iL', '-', '--exclude', '127.0.0.2', '-oJ', '-'], { input: '# loopback hosts\n127.0.0.1 127.0.0.2\n127.0.0.3\n' });
+  assert.equal(r.code, 0, r.stderr);
+  const hosts = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; host?: string })
+    .filter((x) => x.type === 'port')
+    .map((x) => x.host)
+    .sort();
+  assert.deepEqual(hosts, ['127.0.0.1', '127.0.0.3']);
+});

@@ -164,3 +164,17 @@ test('engine respects --max-rate', async () => {
   // 40 probes at 400/s cannot take less than ~75 ms (one token of burst is allowed).
   assert.ok(elapsed >= 70, `elapsed ${elapsed}`);
 });
+
+test('engine gives up on a host after --host-timeout and reports it as timed out', async () => {
+  const script: Script = () => {
+    const until = performance.now() + 3;
+    while (performance.now() < until) {
+      // each answer takes 3 ms, so a 20 ms host timeout ends the host early
+    }
+    return Outcome.Refused;
+  };
+  const { reports, ports } = await run(script, { ports: range(1, 500), timing: { hostTimeoutMs: 20, initialCwnd: 4, maxParallelism: 4 } });
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]?.timedOut, true);
+  assert.ok(ports.length < 500, `${ports.length} ports decided`);
+});

@@ -3,7 +3,7 @@
  * streams. Never calls process.exit(): bin.ts owns the process.
  */
 import { readFileSync } from 'node:fs';
-import { isPortcullisError, PortcullisError } from '../core/errors.js';
+import { isPortcullisError, PortcullisError, t, type Bilingual } from '../core/errors.js';
 import { parseTargetFile } from '../core/target-spec.js';
 import type { ScanEvent, ScanSummary } from '../core/types.js';
 import { openSink, type ReportSink } from '../report/sink.js';
@@ -12,7 +12,7 @@ import { resolveScanOptions, type ScanOptions, type ScanProgress } from '../scan
 import { runScan as executeScan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
 import { renderHelp } from './help.js';
-import { parseArgs, type ScanCliOptions } from './parse-args.js';
+import { langFromEnv, parseArgs, type ScanCliOptions } from './parse-args.js';
 import { startProgress } from './progress.js';
 
 /** The process pieces main() uses; tests pass their own. */
@@ -26,7 +26,9 @@ export interface CliIo {
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let lang: 'en' | 'es' = (io.env['LC_ALL'] ?? io.env['LC_MESSAGES'] ?? io.env['LANG'] ?? '').startsWith('es') ? 'es' : 'en';
+  // Known before parsing, so that even a parse error speaks the user's language.
+  const langArg = argv.find((a, i) => a.startsWith('--lang=') || argv[i - 1] === '--lang');
+  let lang: 'en' | 'es' = langArg === undefined ? langFromEnv(io.env) : langArg.endsWith('es') ? 'es' : 'en';
   try {
     const cmd = parseArgs(argv, io.env);
     switch (cmd.kind) {
@@ -42,7 +44,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (err) {
     if (isPortcullisError(err)) {
-      io.stderr.write(`portcullis: ${err.message}\n`);
+      io.stderr.write(`portcullis: ${err.localized(lang)}\n`);
       if (err.code === 'PC_INVALID_OPTION') io.stderr.write(lang === 'es' ? 'Consulte «portcullis scan --help».\n' : 'See "portcullis scan --help".\n');
       return err.exitCode;
     }
@@ -50,19 +52,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function readInputFile(path: string, what: string, io: CliIo): string {
+function readInputFile(path: string, what: Bilingual, io: CliIo): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (err) {
-    throw new PortcullisError('PC_INPUT_FILE', `cannot read ${what} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { subject: path, cause: err });
+    throw new PortcullisError('PC_INPUT_FILE', t(`cannot read ${what.en} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, `no se puede leer ${what.es} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`), { subject: path, cause: err });
   } finally {
     void io;
   }
 }
 
-function readTargetList(path: string, what: string, io: CliIo): string[] {
+function readTargetList(path: string, what: Bilingual, io: CliIo): string[] {
   const list = parseTargetFile(readInputFile(path, what, io));
-  if (list.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', `${what} "${path}" holds no targets`, { subject: path });
+  if (list.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', t(`${what.en} "${path}" holds no targets`, `${what.es} "${path}" no contiene objetivos`), { subject: path });
   return list;
 }
 
@@ -75,11 +77,11 @@ async function runScan(
   io: CliIo,
 ): Promise<number> {
   const targets = [...positional];
-  if (o.inputList !== undefined) targets.push(...readTargetList(o.inputList, 'input list', io));
+  if (o.inputList !== undefined) targets.push(...readTargetList(o.inputList, t('input list', 'la lista de objetivos'), io));
   const exclude = [...(o.exclude ?? [])];
-  if (o.excludeFile !== undefined) exclude.push(...readTargetList(o.excludeFile, 'exclude file', io));
+  if (o.excludeFile !== undefined) exclude.push(...readTargetList(o.excludeFile, t('exclude file', 'el fichero de exclusiones'), io));
   if (targets.length === 0) {
-    throw new PortcullisError('PC_EMPTY_INPUT', 'no targets were given (name at least one address, range or hostname, or use -iL)', { subject: 'targets' });
+    throw new PortcullisError('PC_EMPTY_INPUT', t('no targets were given (name at least one address, range or hostname, or use -iL)', 'no se indicó ningún objetivo (indique al menos una dirección, rango o nombre de host, o use -iL)'), { subject: 'targets' });
   }
 
   let live: Readonly<ScanProgress> | undefined;

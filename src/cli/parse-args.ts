@@ -1,5 +1,5 @@
 /** The command-line parser: pure, driven by the FLAGS table, tested with tables of cases. */
-import { invalidOption, PortcullisError } from '../core/errors.js';
+import { invalidOption, PortcullisError, t } from '../core/errors.js';
 import { parseDuration } from './duration.js';
 import { FLAGS, type FlagSpec } from './flags.js';
 
@@ -48,6 +48,7 @@ export type ParsedCommand =
   | { readonly kind: 'scan'; readonly targets: string[]; readonly options: ScanCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined };
 
 const COMMANDS = ['scan', 'help'] as const;
+const NEEDS_VALUE = t('needs a value', 'necesita un valor');
 const TIMING_NAMES = ['paranoid', 'sneaky', 'polite', 'normal', 'aggressive', 'insane'];
 
 /** The language from --lang or the locale variables. */
@@ -77,7 +78,7 @@ function unknown(token: string): PortcullisError {
       }
     }
   const hint = best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean ${best}?)` : '';
-  return new PortcullisError('PC_INVALID_OPTION', `unknown option ${name}${hint}`, { subject: name });
+  return new PortcullisError('PC_INVALID_OPTION', t(`unknown option ${name}${hint}`, `opción desconocida ${name}${hint.replace('did you mean', '¿quiso decir').replace('?)', '?)')}`), { subject: name });
 }
 
 const byName = new Map<string, FlagSpec>();
@@ -91,14 +92,14 @@ function takesValue(f: FlagSpec): boolean {
 function convert(f: FlagSpec, flag: string, raw: string): unknown {
   switch (f.kind) {
     case 'int': {
-      if (!/^\d+$/.test(raw)) throw invalidOption(flag, `"${raw}" is not a whole number`);
+      if (!/^\d+$/.test(raw)) throw invalidOption(flag, t(`"${raw}" is not a whole number`, `"${raw}" no es un número entero`));
       const n = Number(raw);
-      if (f.min !== undefined && n < f.min) throw invalidOption(flag, `${n} is below the minimum ${f.min}`);
-      if (f.max !== undefined && n > f.max) throw invalidOption(flag, `${n} is above the maximum ${f.max}`);
+      if (f.min !== undefined && n < f.min) throw invalidOption(flag, t(`${n} is below the minimum ${f.min}`, `${n} está por debajo del mínimo ${f.min}`));
+      if (f.max !== undefined && n > f.max) throw invalidOption(flag, t(`${n} is above the maximum ${f.max}`, `${n} está por encima del máximo ${f.max}`));
       return n;
     }
     case 'number': {
-      if (!/^\d+(\.\d+)?$/.test(raw)) throw invalidOption(flag, `"${raw}" is not a non-negative number`);
+      if (!/^\d+(\.\d+)?$/.test(raw)) throw invalidOption(flag, t(`"${raw}" is not a non-negative number`, `"${raw}" no es un número no negativo`));
       return Number(raw);
     }
     case 'duration':
@@ -107,10 +108,10 @@ function convert(f: FlagSpec, flag: string, raw: string): unknown {
       if (/^[0-5]$/.test(raw)) return Number(raw);
       const i = TIMING_NAMES.indexOf(raw.toLowerCase());
       if (i >= 0) return i;
-      throw invalidOption(flag, `"${raw}" is not a timing template (0-5 or ${TIMING_NAMES.join(', ')})`);
+      throw invalidOption(flag, t(`"${raw}" is not a timing template (0-5 or ${TIMING_NAMES.join(', ')})`, `"${raw}" no es una plantilla de tiempos (0-5 o ${TIMING_NAMES.join(', ')})`));
     }
     case 'enum':
-      if (!(f.choices ?? []).includes(raw)) throw invalidOption(flag, `"${raw}" is not one of ${(f.choices ?? []).join(', ')}`);
+      if (!(f.choices ?? []).includes(raw)) throw invalidOption(flag, t(`"${raw}" is not one of ${(f.choices ?? []).join(', ')}`, `"${raw}" no es ninguno de ${(f.choices ?? []).join(', ')}`));
       return raw;
     default:
       return raw;
@@ -124,7 +125,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (args[0] !== undefined && !args[0].startsWith('-')) {
     command = args.shift()!;
     if (!(COMMANDS as readonly string[]).includes(command)) {
-      throw new PortcullisError('PC_INVALID_OPTION', `unknown command "${command}" (commands: ${COMMANDS.join(', ')})`, { subject: command });
+      throw new PortcullisError('PC_INVALID_OPTION', t(`unknown command "${command}" (commands: ${COMMANDS.join(', ')})`, `orden desconocida "${command}" (órdenes: ${COMMANDS.join(', ')})`), { subject: command });
     }
   }
   const o: Record<string, unknown> = {};
@@ -165,7 +166,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   for (let i = 0; i < args.length; i++) {
     const tok = args[i]!;
     if (endOfOptions || !tok.startsWith('-') || tok === '-') {
-      if (tok === '-') throw invalidOption('-', 'a lone "-" is not a target (use -iL - to read targets from standard input)');
+      if (tok === '-') throw invalidOption('-', t('a lone "-" is not a target (use -iL - to read targets from standard input)', 'un "-" suelto no es un objetivo (use -iL - para leer objetivos de la entrada estándar)'));
       targets.push(tok);
       continue;
     }
@@ -195,14 +196,13 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     if (takesValue(f)) {
       if (raw === undefined) {
         const next = args[i + 1];
-        if (next === undefined) throw invalidOption(flag, 'needs a value');
+        if (next === undefined) throw invalidOption(flag, NEEDS_VALUE);
         raw = next;
         i++;
       }
-      if (raw === '' && f.kind !== 'string') throw invalidOption(flag, 'needs a value');
-      if (raw === '') throw invalidOption(flag, 'needs a value');
+      if (raw === '') throw invalidOption(flag, NEEDS_VALUE);
     } else if (raw !== undefined) {
-      throw invalidOption(flag, 'takes no value');
+      throw invalidOption(flag, t('takes no value', 'no lleva valor'));
     }
     apply(f, flag, raw);
   }
@@ -214,8 +214,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   }
   const opts = o as ScanCliOptions;
   if (opts.minRate !== undefined && opts.maxRate !== undefined && opts.maxRate > 0 && opts.minRate > opts.maxRate) {
-    throw invalidOption('--min-rate', `${opts.minRate} is above --max-rate ${opts.maxRate}`);
+    throw invalidOption('--min-rate', t(`${opts.minRate} is above --max-rate ${opts.maxRate}`, `${opts.minRate} supera --max-rate ${opts.maxRate}`));
   }
-  if (opts.ports !== undefined && opts.topPorts !== undefined) throw invalidOption('--top-ports', 'cannot be combined with -p');
+  if (opts.ports !== undefined && opts.topPorts !== undefined) throw invalidOption('--top-ports', t('cannot be combined with -p', 'no se puede combinar con -p'));
   return { kind: 'scan', targets, options: opts, lang, color: noColor ? false : undefined };
 }

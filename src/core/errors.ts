@@ -21,17 +21,44 @@ export const ERROR_CODES = {
 /** A stable error code, such as `PC_INVALID_TARGET`. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** A user-facing text in both languages Portcullis speaks. */
+export interface Bilingual {
+  readonly en: string;
+  readonly es: string;
+}
+
+/** Builds a Bilingual text. */
+export function t(en: string, es: string): Bilingual {
+  return { en, es };
+}
+
+function en(x: string | Bilingual): string {
+  return typeof x === 'string' ? x : x.en;
+}
+
+function es(x: string | Bilingual): string {
+  return typeof x === 'string' ? x : x.es;
+}
+
 /** An error raised by Portcullis on purpose, with a stable code and the exit code it maps to. */
 export class PortcullisError extends Error {
   override readonly name = 'PortcullisError';
   readonly code: ErrorCode;
   /** The piece of input that was wrong, when there is one (a target, a port, a flag). */
   readonly subject: string | undefined;
+  /** The message in Spanish (`message` is English). */
+  readonly messageEs: string;
 
-  constructor(code: ErrorCode, message: string, options?: { subject?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message: string | Bilingual, options?: { subject?: string; cause?: unknown }) {
+    super(en(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.subject = options?.subject;
+    this.messageEs = es(message);
+  }
+
+  /** The message in the given language. */
+  localized(lang: 'en' | 'es'): string {
+    return lang === 'es' ? this.messageEs : this.message;
   }
 
   /** The process exit code this error maps to. */
@@ -46,16 +73,16 @@ export function isPortcullisError(err: unknown, code?: ErrorCode): err is Portcu
 }
 
 /** Shorthand for `new PortcullisError('PC_INVALID_TARGET', ...)` with the usual message shape. */
-export function invalidTarget(text: string, why: string): PortcullisError {
-  return new PortcullisError('PC_INVALID_TARGET', `invalid target "${text}": ${why}`, { subject: text });
+export function invalidTarget(text: string, why: string | Bilingual): PortcullisError {
+  return new PortcullisError('PC_INVALID_TARGET', t(`invalid target "${text}": ${en(why)}`, `objetivo no válido "${text}": ${es(why)}`), { subject: text });
 }
 
 /** Shorthand for `new PortcullisError('PC_INVALID_PORT', ...)` with the usual message shape. */
-export function invalidPort(text: string, why: string): PortcullisError {
-  return new PortcullisError('PC_INVALID_PORT', `invalid port specification "${text}": ${why}`, { subject: text });
+export function invalidPort(text: string, why: string | Bilingual): PortcullisError {
+  return new PortcullisError('PC_INVALID_PORT', t(`invalid port specification "${text}": ${en(why)}`, `especificación de puertos no válida "${text}": ${es(why)}`), { subject: text });
 }
 
 /** Shorthand for `new PortcullisError('PC_INVALID_OPTION', ...)` with the usual message shape. */
-export function invalidOption(flag: string, why: string): PortcullisError {
-  return new PortcullisError('PC_INVALID_OPTION', `invalid option ${flag}: ${why}`, { subject: flag });
+export function invalidOption(flag: string, why: string | Bilingual): PortcullisError {
+  return new PortcullisError('PC_INVALID_OPTION', t(`invalid option ${flag}: ${en(why)}`, `opción no válida ${flag}: ${es(why)}`), { subject: flag });
 }

@@ -3,6 +3,7 @@
  * its zone id). IPv4 parsing is ours, for exact error messages; IPv6 parsing is ipaddr.js's.
  */
 import { createRequire } from 'node:module';
+import { t, type Bilingual } from './errors.js';
 import type IpaddrModule from 'ipaddr.js';
 
 // CommonJS packages load through require: importing them from ESM starts Node's CJS export
@@ -13,15 +14,15 @@ const ipaddr = createRequire(import.meta.url)('ipaddr.js') as typeof IpaddrModul
 export type IpAddress = { readonly family: 4; readonly value: number } | { readonly family: 6; readonly value: bigint; readonly zone?: string };
 
 /** Why a dotted-quad is not a valid IPv4 address, or null when it is one. */
-export function ipv4Problem(text: string): string | null {
+export function ipv4Problem(text: string): Bilingual | null {
   const parts = text.split('.');
-  if (parts.length !== 4) return `an IPv4 address has 4 octets, not ${parts.length}`;
+  if (parts.length !== 4) return t(`an IPv4 address has 4 octets, not ${parts.length}`, `una dirección IPv4 tiene 4 octetos, no ${parts.length}`);
   for (const p of parts) {
-    if (p === '') return 'an octet is empty';
-    if (!/^\d+$/.test(p)) return `octet "${p}" is not a number`;
-    if (p.length > 1 && p.startsWith('0')) return `octet "${p}" has a leading zero (octal or decimal is ambiguous)`;
+    if (p === '') return t('an octet is empty', 'hay un octeto vacío');
+    if (!/^\d+$/.test(p)) return t(`octet "${p}" is not a number`, `el octeto "${p}" no es un número`);
+    if (p.length > 1 && p.startsWith('0')) return t(`octet "${p}" has a leading zero (octal or decimal is ambiguous)`, `el octeto "${p}" empieza por cero (es ambiguo entre octal y decimal)`);
     const n = Number(p);
-    if (n > 255) return `octet ${p} is out of range`;
+    if (n > 255) return t(`octet ${p} is out of range`, `el octeto ${p} está fuera de rango`);
   }
   return null;
 }

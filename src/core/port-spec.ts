@@ -3,7 +3,7 @@
  * service names ("http", "http*"), and "T:" / "U:" qualifiers. Pure; service names come from
  * an injected lookup so this file does not depend on the registry data.
  */
-import { invalidPort } from './errors.js';
+import { invalidPort, t } from './errors.js';
 import type { Proto } from './types.js';
 
 /** Ports per protocol, sorted and unique. */
@@ -19,16 +19,16 @@ export interface ServiceLookup {
 }
 
 function toPort(spec: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw invalidPort(spec, `"${text}" is not a port number`);
+  if (!/^\d+$/.test(text)) throw invalidPort(spec, t(`"${text}" is not a port number`, `"${text}" no es un número de puerto`));
   const n = Number(text);
-  if (n < 1 || n > 65535) throw invalidPort(spec, `port ${text} is out of range (1-65535)`);
+  if (n < 1 || n > 65535) throw invalidPort(spec, t(`port ${text} is out of range (1-65535)`, `el puerto ${text} está fuera de rango (1-65535)`));
   return n;
 }
 
 /** Parses a port specification for the given default protocols. Throws naming the bad part. */
 export function parsePortSpec(text: string, lookup: ServiceLookup, protos: readonly Proto[]): PortSet {
   const spec = text.trim();
-  if (spec === '') throw invalidPort(text, 'empty port list');
+  if (spec === '') throw invalidPort(text, t('empty port list', 'lista de puertos vacía'));
   const sets: Record<Proto, Set<number>> = { tcp: new Set(), udp: new Set() };
   let current: readonly Proto[] = protos;
   for (const raw of spec.split(',')) {
@@ -39,7 +39,7 @@ export function parsePortSpec(text: string, lookup: ServiceLookup, protos: reado
       item = q[2]!.trim();
     }
     if (item.startsWith('[') && item.endsWith(']')) item = item.slice(1, -1);
-    if (item === '') throw invalidPort(spec, 'an empty item between commas');
+    if (item === '') throw invalidPort(spec, t('an empty item between commas', 'un elemento vacío entre comas'));
     const add = (lo: number, hi: number): void => {
       for (const p of current) for (let x = lo; x <= hi; x++) sets[p].add(x);
     };
@@ -51,7 +51,7 @@ export function parsePortSpec(text: string, lookup: ServiceLookup, protos: reado
     if (range !== null) {
       const lo = range[1] === '' ? 1 : toPort(spec, range[1]!);
       const hi = range[2] === '' ? 65535 : toPort(spec, range[2]!);
-      if (lo > hi) throw invalidPort(spec, `range ${lo}-${hi} is reversed`);
+      if (lo > hi) throw invalidPort(spec, t(`range ${lo}-${hi} is reversed`, `el rango ${lo}-${hi} está invertido`));
       add(lo, hi);
       continue;
     }
@@ -68,10 +68,10 @@ export function parsePortSpec(text: string, lookup: ServiceLookup, protos: reado
           found = true;
         }
       }
-      if (!found) throw invalidPort(spec, `"${item}" is neither a port, a range nor a known service name`);
+      if (!found) throw invalidPort(spec, t(`"${item}" is neither a port, a range nor a known service name`, `"${item}" no es un puerto, un rango ni un nombre de servicio conocido`));
       continue;
     }
-    throw invalidPort(spec, `"${item}" is not a port, range or service name`);
+    throw invalidPort(spec, t(`"${item}" is not a port, range or service name`, `"${item}" no es un puerto, un rango ni un nombre de servicio`));
   }
   return { tcp: sorted(sets.tcp), udp: sorted(sets.udp) };
 }

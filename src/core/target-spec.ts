@@ -2,7 +2,7 @@
  * Target specifications in nmap's syntax — addresses, CIDR blocks, octet ranges, hostnames —
  * as lazily indexed address blocks: a /8 is 16,777,216 indices, never an array.
  */
-import { PortcullisError, invalidTarget } from './errors.js';
+import { PortcullisError, invalidTarget, t as tr } from './errors.js';
 import { ipv4Problem, parseIpv4, parseIpv6, type IpAddress } from './ip.js';
 
 /** A set of addresses addressable by index. */
@@ -25,11 +25,11 @@ const HOST_LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
 /** Parses one target; throws PortcullisError naming the bad part. */
 export function parseTarget(text: string): TargetSpec {
   const t = text.trim();
-  if (t === '') throw invalidTarget(text, 'empty target');
+  if (t === '') throw invalidTarget(text, tr('empty target', 'objetivo vacío'));
   if (t.includes('/')) return { kind: 'block', text: t, block: parseCidr(t) };
   if (t.includes(':')) {
     const a = parseIpv6(t);
-    if (a === null) throw invalidTarget(t, 'not a valid IPv6 address');
+    if (a === null) throw invalidTarget(t, tr('not a valid IPv6 address', 'no es una dirección IPv6 válida'));
     return { kind: 'block', text: t, block: single(a, t) };
   }
   if (/^[\d.,*-]+$/.test(t)) {
@@ -42,7 +42,7 @@ export function parseTarget(text: string): TargetSpec {
   }
   const name = t.endsWith('.') ? t.slice(0, -1) : t;
   if (name.length > 253 || !name.split('.').every((l) => HOST_LABEL.test(l))) {
-    throw invalidTarget(t, 'not an IPv4/IPv6 address, CIDR block, octet range or hostname');
+    throw invalidTarget(t, tr('not an IPv4/IPv6 address, CIDR block, octet range or hostname', 'no es una dirección IPv4/IPv6, un bloque CIDR, un rango de octetos ni un nombre de host'));
   }
   return { kind: 'hostname', text: t, name };
 }
@@ -69,11 +69,11 @@ function parseCidr(t: string): AddressBlock {
   const prefixText = t.slice(slash + 1);
   const v6 = addrText.includes(':');
   const bits = v6 ? 128 : 32;
-  if (!/^\d{1,3}$/.test(prefixText)) throw invalidTarget(t, `prefix length "${prefixText}" is not a number`);
+  if (!/^\d{1,3}$/.test(prefixText)) throw invalidTarget(t, tr(`prefix length "${prefixText}" is not a number`, `la longitud de prefijo "${prefixText}" no es un número`));
   const prefix = Number(prefixText);
-  if (prefix > bits) throw invalidTarget(t, `prefix length ${prefix} is out of range (0-${bits})`);
+  if (prefix > bits) throw invalidTarget(t, tr(`prefix length ${prefix} is out of range (0-${bits})`, `la longitud de prefijo ${prefix} está fuera de rango (0-${bits})`));
   if (bits - prefix > 32) {
-    throw new PortcullisError('PC_RANGE_TOO_LARGE', `invalid target "${t}": range too large: /${prefix} holds 2^${bits - prefix} addresses; one block may hold at most 2^32`, { subject: t });
+    throw new PortcullisError('PC_RANGE_TOO_LARGE', tr(`invalid target "${t}": range too large: /${prefix} holds 2^${bits - prefix} addresses; one block may hold at most 2^32`, `objetivo no válido "${t}": rango demasiado grande: /${prefix} contiene 2^${bits - prefix} direcciones; un bloque puede tener como mucho 2^32`), { subject: t });
   }
   const size = 2 ** (bits - prefix);
   if (!v6) {
@@ -92,7 +92,7 @@ function parseCidr(t: string): AddressBlock {
     };
   }
   const a = parseIpv6(addrText);
-  if (a === null || a.family !== 6) throw invalidTarget(t, `"${addrText}" is not a valid IPv6 address`);
+  if (a === null || a.family !== 6) throw invalidTarget(t, tr(`"${addrText}" is not a valid IPv6 address`, `"${addrText}" no es una dirección IPv6 válida`));
   const hostBits = BigInt(128 - prefix);
   const base = (a.value >> hostBits) << hostBits;
   const zone = a.zone;
@@ -108,7 +108,7 @@ function parseCidr(t: string): AddressBlock {
 /** nmap octet ranges: "198.18.0-3.1-254", "198.18.0.*", "198.18.1,3.5". */
 function parseOctetRange(t: string): AddressBlock {
   const parts = t.split('.');
-  if (parts.length !== 4) throw invalidTarget(t, `an IPv4 range has 4 octets, not ${parts.length}`);
+  if (parts.length !== 4) throw invalidTarget(t, tr(`an IPv4 range has 4 octets, not ${parts.length}`, `un rango IPv4 tiene 4 octetos, no ${parts.length}`));
   const octets = parts.map((p) => parseOctetSet(t, p));
   const sizes = octets.map((o) => o.length);
   const size = sizes.reduce((x, y) => x * y, 1);
@@ -132,7 +132,7 @@ function parseOctetRange(t: string): AddressBlock {
 }
 
 function parseOctetSet(t: string, p: string): number[] {
-  if (p === '') throw invalidTarget(t, 'an octet is empty');
+  if (p === '') throw invalidTarget(t, tr('an octet is empty', 'hay un octeto vacío'));
   const values = new Set<number>();
   for (const item of p.split(',')) {
     if (item === '*') {
@@ -140,11 +140,11 @@ function parseOctetSet(t: string, p: string): number[] {
       continue;
     }
     const m = /^(\d*)(-?)(\d*)$/.exec(item);
-    if (m === null || item === '' || item === '-') throw invalidTarget(t, `octet "${item}" is not a number or range`);
+    if (m === null || item === '' || item === '-') throw invalidTarget(t, tr(`octet "${item}" is not a number or range`, `el octeto "${item}" no es un número ni un rango`));
     const lo = m[1] === '' ? 0 : Number(m[1]);
     const hi = m[2] === '' ? lo : m[3] === '' ? 255 : Number(m[3]);
-    for (const v of [lo, hi]) if (v > 255) throw invalidTarget(t, `octet ${v} is out of range`);
-    if (lo > hi) throw invalidTarget(t, `range ${lo}-${hi} is reversed`);
+    for (const v of [lo, hi]) if (v > 255) throw invalidTarget(t, tr(`octet ${v} is out of range`, `el octeto ${v} está fuera de rango`));
+    if (lo > hi) throw invalidTarget(t, tr(`range ${lo}-${hi} is reversed`, `el rango ${lo}-${hi} está invertido`));
     for (let v = lo; v <= hi; v++) values.add(v);
   }
   return [...values].sort((a, b) => a - b);

@@ -6,7 +6,7 @@
  * (the XML sink rewrites its closing tags after every host).
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError, t } from '../core/errors.js';
 
 /** Where a sink writes. */
 export interface Output {
@@ -48,7 +48,7 @@ export function openOutput(dest: string, stdout: TextStream): Output {
   try {
     fd = openSync(dest, 'w');
   } catch (err) {
-    throw new PortcullisError('PC_OUTPUT_FILE', `cannot open output file "${dest}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { subject: dest, cause: err });
+    throw new PortcullisError('PC_OUTPUT_FILE', t(`cannot open output file "${dest}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, `no se puede abrir el fichero de salida "${dest}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`), { subject: dest, cause: err });
   }
   let size = 0; // bytes on disk
   let open = true;

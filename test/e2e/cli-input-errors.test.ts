@@ -59,3 +59,13 @@ test('cli reads targets from standard input with -iL - and honours --exclude', a
     .sort();
   assert.deepEqual(hosts, ['127.0.0.1', '127.0.0.3']);
 });
+
+test('cli errors speak Spanish with --lang es or a Spanish locale', async () => {
+  const a = await runCli(['scan', '198.18.0.300'], { env: { LANG: 'es_ES.UTF-8' } });
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /^portcullis: objetivo no válido "198\.18\.0\.300": el octeto 300 está fuera de rango$/m);
+  const b = await runCli(['scan', '--lang', 'es', '-p', '65536', '127.0.0.1']);
+  assert.match(b.stderr, /el puerto 65536 está fuera de rango \(1-65535\)/);
+  const c = await runCli(['scan', '--lang=es', '--max-retriez', '1']);
+  assert.match(c.stderr, /opción desconocida --max-retriez \(¿quiso decir --max-retries\?\)/);
+});

@@ -466,10 +466,21 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     markReady(h);
   }
 
+  // Results are immutable, so one ServiceInfo per port serves every host.
+  const services = new Map<number, ServiceInfo | null>();
+  function serviceOf(port: number): ServiceInfo | undefined {
+    let s = services.get(port);
+    if (s === undefined) {
+      const name = opts.serviceName?.(port, proto);
+      s = name === undefined ? null : { name, method: 'table', confidence: 3 };
+      services.set(port, s);
+    }
+    return s ?? undefined;
+  }
+
   function decide(h: HostState, rec: ProbeRecord, state: PortState, reason: Reason, rttMs: number | null): void {
     const port = ports[rec.portIndex]!;
-    const name = opts.serviceName?.(port, proto);
-    const service: ServiceInfo | undefined = name === undefined ? undefined : { name, method: 'table', confidence: 3 };
+    const service = serviceOf(port);
     const result: PortResult = {
       host: h.address.text,
       hostname: h.hostname,

@@ -76,6 +76,8 @@ export interface ResolvedScanOptions {
   readonly sequential: boolean;
   readonly resolveAll: boolean;
   readonly workers: number;
+  /** Share of probing the main thread takes relative to one worker (see prober.ts). */
+  readonly mainShare: number;
   readonly connector: ConnectorChoice;
   readonly resolver: Resolver;
   readonly signal: AbortSignal | undefined;
@@ -165,12 +167,18 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     sequential: o.sequential ?? false,
     resolveAll: o.resolveAll ?? false,
     workers,
+    mainShare: envNumber('PORTCULLIS_MAIN_SHARE', 0, 4) ?? 1,
     connector,
     resolver: o.resolver ?? systemResolver,
     signal: o.signal,
     args: o.args ?? [],
     onStats: o.onStats,
   });
+}
+
+function envNumber(name: string, min: number, max: number): number | undefined {
+  const v = process.env[name];
+  return v === undefined || v === '' ? undefined : num(name, Number(v), min, max);
 }
 
 function envWorkers(): number | undefined {

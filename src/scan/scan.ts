@@ -134,7 +134,7 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
       seed: r.seed,
       sequential: r.sequential,
       signal: signals.length <= 1 ? signals[0] : AbortSignal.any(signals),
-      createProber: (onResult, onFatal) => createProber({ workers: r.workers, mainShare: 1, connector: r.connector }, onResult, onFatal),
+      createProber: (onResult, onFatal) => createProber({ workers: r.workers, mainShare: r.mainShare, connector: r.connector }, onResult, onFatal),
       serviceName,
     },
     {

@@ -210,26 +210,35 @@ class FastConnector extends ConnectorBase {
         this.settle(id, self ? Outcome.SelfConnect : Outcome.Open);
       } else {
         closeHandle();
-        this.settle(id, outcomeOfErrno(errnoName(status)));
+        this.settle(id, outcomeOfStatus(status));
       }
     };
     const err = family === 6 ? handle.connect6(req, address, port) : handle.connect(req, address, port);
     if (err !== 0) {
       done = true;
       handle.close();
-      this.failSoon(id, outcomeOfErrno(errnoName(err)));
+      this.failSoon(id, outcomeOfStatus(err));
       return;
     }
     this.track(id, timeoutMs, closeHandle);
   }
 }
 
-function errnoName(status: number): string | undefined {
-  try {
-    return getSystemErrorName(status);
-  } catch {
-    return undefined;
+/** libuv status (negative errno) → outcome, memoised: most statuses repeat 65,535 times. */
+const outcomeByStatus = new Map<number, OutcomeCode>();
+function outcomeOfStatus(status: number): OutcomeCode {
+  let o = outcomeByStatus.get(status);
+  if (o === undefined) {
+    let name: string | undefined;
+    try {
+      name = getSystemErrorName(status);
+    } catch {
+      name = undefined;
+    }
+    o = outcomeOfErrno(name);
+    outcomeByStatus.set(status, o);
   }
+  return o;
 }
 
 /** The kernel may pick the target port as our source port on loopback: a connection to ourselves. */

@@ -182,3 +182,9 @@ test('report normal output escapes terminal control sequences', () => {
   assert.match(text, /Not shown: 9 closed tcp ports \(conn-refused\)/);
   assert.match(text, /Portcullis done: 2 IP addresses \(2 hosts up\) scanned in 2\.00 seconds/);
 });
+
+test('report NDJSON fast path writes exactly what JSON.stringify would', async () => {
+  const { portLine } = await import('../../src/report/ndjson.js');
+  const { portRecord } = await import('../../src/report/records.js');
+  for (const r of [...ports('198.18.0.2', HOSTILE, true), ...ports('2001:2::2')]) assert.equal(portLine(r), `${JSON.stringify(portRecord(r))}\n`);
+});

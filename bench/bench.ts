@@ -6,7 +6,10 @@
  * It rewrites the results table in docs/benchmarks.md. A script, not a test: run it as root.
  *
  *   node --import tsx bench/bench.ts [--profiles loopback,lan,wan,hardened] [--runs 3] [--ipv6]
- *        [--scan-args "-T4"] [--nmap-args "-T4"] [--no-write]
+ *        [--scan-args "-T4"] [--nmap-args "-T4"] [--no-write] [--section NAME]
+ *
+ * The table goes between <!-- bench:begin --> and <!-- bench:end --> in docs/benchmarks.md,
+ * or between <!-- bench:NAME:begin --> / <!-- bench:NAME:end --> with --section NAME.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -175,8 +178,9 @@ async function main(): Promise<void> {
   }
   if (!argv.includes('--no-write')) {
     const doc = join(ROOT, 'docs/benchmarks.md');
-    const begin = '<!-- bench:begin -->';
-    const end = '<!-- bench:end -->';
+    const section = opt('--section', '');
+    const begin = section === '' ? '<!-- bench:begin -->' : `<!-- bench:${section}:begin -->`;
+    const end = section === '' ? '<!-- bench:end -->' : `<!-- bench:${section}:end -->`;
     const text = existsSync(doc) ? readFileSync(doc, 'utf8') : `# Benchmarks\n\n${begin}\n${end}\n`;
     const a = text.indexOf(begin);
     const b = text.indexOf(end);

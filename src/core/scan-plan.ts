@@ -37,7 +37,7 @@ export interface PlanOptions {
 }
 
 /** Pairs per group we aim for: enough to keep thousands of probes in flight, few hosts at once. */
-const PAIRS_PER_GROUP = 16_384;
+const PAIRS_PER_GROUP = 8_192;
 const MAX_GROUP = 4096;
 
 /** Hosts per group for a scan of `ports` ports per host. */

@@ -101,6 +101,7 @@ interface HostState {
   /** Smoothed share of probes that end in a timeout (0..1). */
   timeoutShare: number;
   completions: number;
+  timeouts: number;
   readonly startedAt: number;
   registered: boolean;
   inReady: boolean;
@@ -202,6 +203,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       minRttMs: Infinity,
       timeoutShare: 0,
       completions: 0,
+      timeouts: 0,
       startedAt: now,
       registered: false,
       inReady: false,
@@ -381,6 +383,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     const now = performance.now();
     if (outcome !== Outcome.Resource) {
       h.completions++;
+      if (outcome === Outcome.Timeout) h.timeouts++;
       h.timeoutShare += ((outcome === Outcome.Timeout ? 1 : 0) - h.timeoutShare) / 32;
       if (outcome !== Outcome.Timeout && rttMs < h.minRttMs) h.minRttMs = rttMs;
       allCompletions++;
@@ -411,7 +414,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
           // answer, not congestion: let the window open as it would for a reply.
           h.cwnd.onAnswer();
         }
-        if (rec.tries < allowedTries(h.maxSuccessfulTry, timing.maxRetries)) requeue(h, rec, rec.tries + 1, rec.selfConnects);
+        if (rec.tries < triesFor(h)) requeue(h, rec, rec.tries + 1, rec.selfConnects);
         else decide(h, rec, 'filtered', 'no-response', null);
         break;
       case Outcome.SelfConnect:
@@ -464,6 +467,17 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     h.pending.unshift(rec.portIndex, tries, selfs, rec.firstSentAt);
     pendingTotal++;
     markReady(h);
+  }
+
+  /**
+   * Probes a silent port gets. nmap's rule (allowedTries) retries as often as this host has
+   * ever needed; on a host that mostly answers, one silence is more likely a lost packet than
+   * a filter, so such a port gets a third probe even before any loss was seen — losses that
+   * strike early in a scan would otherwise turn closed ports into filtered ones.
+   */
+  function triesFor(h: HostState): number {
+    const rule = allowedTries(h.maxSuccessfulTry, timing.maxRetries);
+    return h.completions >= 64 && h.timeouts < h.completions / 2 ? Math.max(rule, Math.min(3, timing.maxRetries + 1)) : rule;
   }
 
   // Results are immutable, so one ServiceInfo per port serves every host.

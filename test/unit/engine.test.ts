@@ -71,16 +71,25 @@ test('engine gives every port exactly one state with the right reason', async ()
   assert.deepEqual(r.notShown[1]?.reasons, { 'admin-prohibited': 100, 'no-response': 101 });
 });
 
-test('engine probes silent ports twice when the host never lost a probe', async () => {
-  const { log, ports } = await run(groundTruth, { ports: range(1, 1000) });
-  for (let p = 900; p <= 1000; p++) assert.equal(log.attempts.get(`198.18.0.2:${p}`), 2, `port ${p}`);
+test('engine probes silent ports twice on a firewalled host that never lost a probe', async () => {
+  // Most ports silent: silence is the firewall's answer, two probes settle it.
+  const script: Script = (_h, port) => (port === 22 ? Outcome.Open : port <= 100 ? Outcome.Refused : Outcome.Timeout);
+  const { log, ports } = await run(script, { ports: range(1, 1000) });
+  for (let p = 500; p <= 1000; p++) assert.equal(log.attempts.get(`198.18.0.2:${p}`), 2, `port ${p}`);
   assert.equal(log.attempts.get('198.18.0.2:23'), 1);
-  assert.ok(ports.filter((p) => p.state === 'filtered' && p.reason === 'no-response').every((p) => p.tries === 2));
+  assert.ok(ports.filter((p) => p.state === 'filtered').every((p) => p.tries === 2));
+});
+
+test('engine gives a silent port a third probe on a host that mostly answers', async () => {
+  const { log } = await run(groundTruth, { ports: range(1, 1000), sequential: true });
+  for (let p = 900; p <= 1000; p++) assert.equal(log.attempts.get(`198.18.0.2:${p}`), 3, `port ${p}`);
+  const capped = await run(groundTruth, { ports: range(1, 1000), sequential: true, timing: { maxRetries: 1 } });
+  assert.equal(capped.log.attempts.get('198.18.0.2:1000'), 2, '--max-retries 1 still caps it');
 });
 
 test('engine retries more once a retransmission is answered (loss detected)', async () => {
-  // Port 5's first probe is lost, like on a lossy link; every port >= 900 is silent.
-  const script: Script = (_h, port, attempt) => (port === 5 && attempt === 1 ? Outcome.Timeout : groundTruth(_h, port, attempt));
+  // A mostly firewalled host (ports above 300 silent) whose port 5 loses its first probe.
+  const script: Script = (_h, port, attempt) => (port === 5 && attempt === 1 ? Outcome.Timeout : port > 300 ? Outcome.Timeout : Outcome.Refused);
   const { ports, log } = await run(script, { ports: range(1, 1000), sequential: true });
   assert.equal(ports.find((p) => p.port === 5)?.state, 'closed');
   assert.equal(ports.find((p) => p.port === 5)?.tries, 2);

@@ -79,11 +79,11 @@ test('targets contain exactly their own addresses', () => {
 });
 
 test('targets iterate a /8 lazily', () => {
-  const t = parseTarget('198.0.0.0/8');
+  const t = parseTarget('127.0.0.0/8');
   assert.ok(t.kind === 'block');
   if (t.kind !== 'block') return;
   assert.equal(t.block.size, 16777216);
-  assert.equal(formatIp(t.block.at(16777215)), '198.255.255.255');
+  assert.equal(formatIp(t.block.at(16777215)), '127.255.255.255');
 });
 
 test('target files split on white space and drop # comments', () => {

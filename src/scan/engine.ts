@@ -417,6 +417,11 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
         if (rec.tries < triesFor(h)) requeue(h, rec, rec.tries + 1, rec.selfConnects);
         else decide(h, rec, 'filtered', 'no-response', null);
         break;
+      case Outcome.Unverified:
+        // A completion we cannot trust (see Outcome.Unverified): ask again, a few times at most.
+        if (rec.selfConnects < 3) requeue(h, rec, rec.tries, rec.selfConnects + 1);
+        else decide(h, rec, 'filtered', 'no-response', null);
+        break;
       case Outcome.SelfConnect:
         // Our own socket met itself: nothing listens there. Ask again from another source port.
         if (rec.selfConnects < 3) requeue(h, rec, rec.tries, rec.selfConnects + 1);

@@ -23,6 +23,12 @@ export const Outcome = {
   SelfConnect: 7,
   /** Any other local error: the probe could not be sent at all. */
   LocalError: 8,
+  /**
+   * libuv reported the connect as complete but the socket has no peer (getpeername fails):
+   * the error was lost on the way (seen ~1 in 60,000 probes with two probing threads on a
+   * host answering with ICMP). Not an answer: the pair is probed again.
+   */
+  Unverified: 9,
 } as const;
 
 /** One of the Outcome codes. */

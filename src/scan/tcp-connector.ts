@@ -127,10 +127,11 @@ class NetConnector extends ConnectorBase {
       socket.destroy();
     });
     socket.once('connect', () => {
+      const verified = socket.remotePort === port;
       const self = socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress;
       // RST instead of FIN: no TIME_WAIT left behind, and the service sees a reset, not a session.
       socket.resetAndDestroy();
-      this.settle(id, self ? Outcome.SelfConnect : Outcome.Open);
+      this.settle(id, !verified ? Outcome.Unverified : self ? Outcome.SelfConnect : Outcome.Open);
     });
     this.track(id, timeoutMs, () => socket.destroy());
     try {
@@ -199,7 +200,8 @@ class FastConnector extends ConnectorBase {
     req.oncomplete = (status: number) => {
       if (done) return; // aborted by the timeout; the late completion is not news
       if (status === 0) {
-        const self = isSelfConnect(handle);
+        // An open port is reported only for a socket that really has the asked-for peer.
+        const check = checkPeer(handle, port);
         done = true;
         // RST instead of FIN so that TIME_WAIT never piles up (uv_tcp_close_reset).
         if (typeof handle.reset === 'function' && handle.reset(() => undefined) === 0) {
@@ -207,7 +209,7 @@ class FastConnector extends ConnectorBase {
         } else {
           handle.close();
         }
-        this.settle(id, self ? Outcome.SelfConnect : Outcome.Open);
+        this.settle(id, check === 'ok' ? Outcome.Open : check === 'self' ? Outcome.SelfConnect : Outcome.Unverified);
       } else {
         closeHandle();
         this.settle(id, outcomeOfStatus(status));
@@ -242,11 +244,13 @@ function outcomeOfStatus(status: number): OutcomeCode {
 }
 
 /** The kernel may pick the target port as our source port on loopback: a connection to ourselves. */
-function isSelfConnect(handle: TcpHandle): boolean {
+/** Whether a "connected" handle really is connected to `port`, or to itself. */
+function checkPeer(handle: TcpHandle, port: number): 'ok' | 'self' | 'unverified' {
   const local: Record<string, unknown> = {};
   const remote: Record<string, unknown> = {};
-  if (handle.getsockname(local) !== 0 || handle.getpeername(remote) !== 0) return false;
-  return local['port'] === remote['port'] && local['address'] === remote['address'];
+  if (handle.getsockname(local) !== 0 || handle.getpeername(remote) !== 0) return 'unverified';
+  if (remote['port'] !== port) return 'unverified';
+  return local['port'] === remote['port'] && local['address'] === remote['address'] ? 'self' : 'ok';
 }
 
 /** Which connector to use: auto picks fast when the binding loads. */

@@ -187,3 +187,12 @@ test('engine gives up on a host after --host-timeout and reports it as timed out
   assert.equal(reports[0]?.timedOut, true);
   assert.ok(ports.length < 500, `${ports.length} ports decided`);
 });
+
+test('engine never reports an unverified completion as open: it asks again', async () => {
+  const script: Script = (_h, port, attempt) => (port === 7 ? (attempt === 1 ? Outcome.Unverified : Outcome.AdminProhibited) : port === 8 ? Outcome.Unverified : Outcome.Refused);
+  const { ports } = await run(script, { ports: [6, 7, 8] });
+  const by = new Map(ports.map((p) => [p.port, `${p.state}/${p.reason}`]));
+  assert.equal(by.get(7), 'filtered/admin-prohibited');
+  assert.equal(by.get(8), 'filtered/no-response');
+  assert.equal(by.get(6), 'closed/conn-refused');
+});

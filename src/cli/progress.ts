@@ -5,8 +5,11 @@
 import { createRequire } from 'node:module';
 import type cliProgressType from 'cli-progress';
 
-// Loaded through require, not import: see src/core/ip.ts for why.
-const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressType;
+// Loaded through require, not import (see src/core/ip.ts), and only when a bar is shown.
+let cliProgress: typeof cliProgressType | undefined;
+function loadCliProgress(): typeof cliProgressType {
+  return (cliProgress ??= createRequire(import.meta.url)('cli-progress') as typeof cliProgressType);
+}
 
 /** What the progress line reads from the engine. */
 export interface ProgressSource {
@@ -18,7 +21,7 @@ export interface ProgressSource {
 /** Starts the progress line; returns a stop function that clears it. */
 export function startProgress(stream: NodeJS.WriteStream, source: () => ProgressSource | undefined, lang: 'en' | 'es'): () => void {
   const label = lang === 'es' ? { rate: 'sondas/s', eta: 'quedan' } : { rate: 'probes/s', eta: 'ETA' };
-  let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
+  let bar: InstanceType<typeof cliProgressType.SingleBar> | undefined;
   const started = performance.now();
   let lastProbes = 0;
   let lastAt = started;
@@ -33,7 +36,8 @@ export function startProgress(stream: NodeJS.WriteStream, source: () => Progress
     lastProbes = s.probesSent;
     lastAt = now;
     if (bar === undefined) {
-      bar = new cliProgress.SingleBar(
+      const cp = loadCliProgress();
+      bar = new cp.SingleBar(
         {
           stream,
           format: `{bar} {percentage}% | {value}/{total} | {rate} ${label.rate} | ${label.eta} {eta_formatted}`,
@@ -44,7 +48,7 @@ export function startProgress(stream: NodeJS.WriteStream, source: () => Progress
           noTTYOutput: !stream.isTTY,
           notTTYSchedule: 5000,
         },
-        cliProgress.Presets.shades_classic,
+        cp.Presets.shades_classic,
       );
       bar.start(Math.max(1, s.totalPairs), s.pairsDone, { rate: Math.round(rate) });
     }

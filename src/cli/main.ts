@@ -52,18 +52,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function readInputFile(path: string, what: Bilingual, io: CliIo): string {
+function readInputFile(path: string, what: Bilingual): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (err) {
     throw new PortcullisError('PC_INPUT_FILE', t(`cannot read ${what.en} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, `no se puede leer ${what.es} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`), { subject: path, cause: err });
-  } finally {
-    void io;
   }
 }
 
-function readTargetList(path: string, what: Bilingual, io: CliIo): string[] {
-  const list = parseTargetFile(readInputFile(path, what, io));
+function readTargetList(path: string, what: Bilingual): string[] {
+  const list = parseTargetFile(readInputFile(path, what));
   if (list.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', t(`${what.en} "${path}" holds no targets`, `${what.es} "${path}" no contiene objetivos`), { subject: path });
   return list;
 }
@@ -77,9 +75,9 @@ async function runScan(
   io: CliIo,
 ): Promise<number> {
   const targets = [...positional];
-  if (o.inputList !== undefined) targets.push(...readTargetList(o.inputList, t('input list', 'la lista de objetivos'), io));
+  if (o.inputList !== undefined) targets.push(...readTargetList(o.inputList, t('input list', 'la lista de objetivos')));
   const exclude = [...(o.exclude ?? [])];
-  if (o.excludeFile !== undefined) exclude.push(...readTargetList(o.excludeFile, t('exclude file', 'el fichero de exclusiones'), io));
+  if (o.excludeFile !== undefined) exclude.push(...readTargetList(o.excludeFile, t('exclude file', 'el fichero de exclusiones')));
   if (targets.length === 0) {
     throw new PortcullisError('PC_EMPTY_INPUT', t('no targets were given (name at least one address, range or hostname, or use -iL)', 'no se indicó ningún objetivo (indique al menos una dirección, rango o nombre de host, o use -iL)'), { subject: 'targets' });
   }

@@ -218,8 +218,3 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, voi
     }
   }
 }
-
-/** Convenience: parses an address for callers that build targets programmatically. */
-export function isIpLiteral(text: string): boolean {
-  return parseIp(text) !== null;
-}

@@ -1,7 +1,7 @@
 /** CSV output (-oC): a header row, then one row per port result, appended as they come. */
 import type { PortResult, ScanSummary } from '../core/types.js';
 import { csvField } from './escape.js';
-import type { Output } from './output-file.js';
+import { closeOutput, type Output } from './output-file.js';
 import type { ReportSink } from './sink.js';
 
 /** The CSV columns, in order. */
@@ -21,10 +21,8 @@ export class CsvSink implements ReportSink {
   host(): void {}
   warning(): void {}
   end(_s: ScanSummary): Promise<void> {
-    if (!this.ended) {
-      this.ended = true;
-      this.out.close();
-    }
-    return Promise.resolve();
+    if (this.ended) return Promise.resolve();
+    this.ended = true;
+    return closeOutput(this.out);
   }
 }

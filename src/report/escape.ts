@@ -10,16 +10,19 @@ function cut(s: string): string {
   return s.length > MAX_FIELD ? `${s.slice(0, MAX_FIELD)}…[${s.length - MAX_FIELD} more]` : s;
 }
 
+/** One character as a visible escape: \x1b, or \u202e beyond Latin-1. */
+function visible(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
 /**
  * Makes a string safe for a terminal: C0/C1 controls (ESC, BEL, CR, NUL…) and DEL become
  * visible escapes such as \x1b, so no sequence reaches the terminal. Tabs and newlines too.
  */
 export function escapeTerminal(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return cut(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return cut(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, visible);
 }
 
 /**
@@ -30,7 +33,7 @@ export function escapeXml(s: string): string {
   return (
     cut(s)
       // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, visible)
       .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')

@@ -21,6 +21,8 @@ const en = {
   interrupted: () => 'Scan interrupted: the results above are complete up to that point.',
   warning: (m: string) => `Warning: ${m}`,
   state: (s: string) => s,
+  /** A state as an adjective of "ports" (Spanish adjectives agree in number: "puertos cerrados"). */
+  statePlural: (s: string) => s,
 };
 
 const es: typeof en = {
@@ -41,6 +43,7 @@ const es: typeof en = {
   interrupted: () => 'Escaneo interrumpido: los resultados de arriba están completos hasta ese momento.',
   warning: (m) => `Aviso: ${m}`,
   state: (s) => ({ open: 'abierto', closed: 'cerrado', filtered: 'filtrado', unfiltered: 'no filtrado', 'open|filtered': 'abierto|filtrado', 'closed|filtered': 'cerrado|filtrado' })[s] ?? s,
+  statePlural: (s) => ({ open: 'abiertos', closed: 'cerrados', filtered: 'filtrados', unfiltered: 'no filtrados', 'open|filtered': 'abiertos|filtrados', 'closed|filtered': 'cerrados|filtrados' })[s] ?? s,
 };
 
 /** The catalog for a language. */

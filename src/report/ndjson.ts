@@ -1,6 +1,6 @@
 /** NDJSON output (-oJ): one JSON record per line, each written whole. */
 import type { HostReport, PortResult, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
-import type { Output } from './output-file.js';
+import { closeOutput, type Output } from './output-file.js';
 import { headerRecord, hostRecord, portRecord, summaryRecord, warningRecord } from './records.js';
 import type { ReportSink } from './sink.js';
 
@@ -38,7 +38,6 @@ export class NdjsonSink implements ReportSink {
     if (this.ended) return Promise.resolve();
     this.ended = true;
     this.line(summaryRecord(s));
-    this.out.close();
-    return Promise.resolve();
+    return closeOutput(this.out);
   }
 }

@@ -7,7 +7,7 @@ const { createColors } = createRequire(import.meta.url)('picocolors') as { creat
 import type { HostReport, PortResult, PortState, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
 import { escapeTerminal } from './escape.js';
 import { messages } from './messages.js';
-import type { Output } from './output-file.js';
+import { closeOutput, type Output } from './output-file.js';
 import type { ReportSink, SinkOptions } from './sink.js';
 
 /** "2026-11-24 04:20 UTC", as nmap prints its start time. */
@@ -16,11 +16,27 @@ export function formatStart(ms: number): string {
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
+/** A reason's plural as nmap's reason table has it: resets, host-unreaches, but conn-refused. */
+function pluralReason(r: string): string {
+  if (r.startsWith('conn-')) return r;
+  return r.endsWith('ch') ? `${r}es` : `${r}s`;
+}
+
 /** Reasons as nmap prints them: "conn-refused" or "12 no-responses, 3 host-unreaches". */
 export function formatReasons(reasons: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(reasons).sort((a, b) => b[1] - a[1]);
+  const entries = Object.entries(reasons).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (entries.length === 1) return entries[0]![0];
-  return entries.map(([r, n]) => `${n} ${r}${n === 1 ? '' : 'es'}`).join(', ');
+  return entries.map(([r, n]) => `${n} ${n === 1 ? r : pluralReason(r)}`).join(', ');
+}
+
+/**
+ * A latency in seconds with two significant digits, as nmap prints it: 0.42 ms → "0.00042",
+ * 12.3 ms → "0.012", 1.5 s → "1.5".
+ */
+export function formatLatency(ms: number): string {
+  const s = ms / 1000;
+  if (!(s > 0) || !Number.isFinite(s)) return '0.0';
+  return s.toFixed(Math.min(20, Math.max(0, 1 - Math.floor(Math.log10(s)))));
 }
 
 /** Renders one host's block of normal output (no trailing blank line). */
@@ -30,7 +46,7 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
   const lines: string[] = [];
   const who = h.hostname !== undefined ? `${escapeTerminal(h.hostname)} (${h.host})` : h.host;
   lines.push(m.reportFor(who));
-  if (h.status === 'up') lines.push(h.srttMs !== null ? m.hostUp((h.srttMs / 1000).toFixed(5).replace(/0+$/, '').replace(/\.$/, '.0')) : m.hostUpNoLatency());
+  if (h.status === 'up') lines.push(h.srttMs !== null ? m.hostUp(formatLatency(h.srttMs)) : m.hostUpNoLatency());
   else lines.push(m.hostSilent());
   if (h.timedOut) lines.push(m.hostTimedOut());
 
@@ -52,17 +68,18 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
   const total = Object.values(h.counts).reduce((a, b) => a + (b ?? 0), 0);
   if (rows.length === 0 && hidden.size === 1) {
     const [state, e] = [...hidden][0]!;
-    lines.push(m.allSame(total, m.state(state), proto, formatReasons(e.reasons)));
+    lines.push(m.allSame(total, m.statePlural(state), proto, formatReasons(e.reasons)));
     return lines.join('\n');
   }
   if (hidden.size > 0) {
-    lines.push(m.notShown([...hidden].map(([state, e]) => m.notShownPart(e.count, m.state(state), proto, formatReasons(e.reasons))).join(', ')));
+    lines.push(m.notShown([...hidden].map(([state, e]) => m.notShownPart(e.count, m.statePlural(state), proto, formatReasons(e.reasons))).join(', ')));
   }
   if (rows.length > 0) {
     const cells = rows.map((p) => [`${p.port}/${p.proto}`, m.state(p.state), escapeTerminal(p.service?.name ?? 'unknown'), p.reason] as const);
-    const w0 = Math.max(m.colPort().length, ...cells.map((x) => x[0].length)) + 1;
-    const w1 = Math.max(m.colState().length, ...cells.map((x) => x[1].length)) + 1;
-    const w2 = Math.max(m.colService().length, ...cells.map((x) => x[2].length)) + 1;
+    // As nmap: each column as wide as its longest cell, then one space.
+    const w0 = Math.max(m.colPort().length, ...cells.map((x) => x[0].length));
+    const w1 = Math.max(m.colState().length, ...cells.map((x) => x[1].length));
+    const w2 = Math.max(m.colService().length, ...cells.map((x) => x[2].length));
     const head = [m.colPort().padEnd(w0), m.colState().padEnd(w1), opts.reason === true ? m.colService().padEnd(w2) : m.colService()];
     if (opts.reason === true) head.push(m.colReason());
     lines.push(head.join(' ').trimEnd());
@@ -105,7 +122,6 @@ export class NormalSink implements ReportSink {
     const m = messages(this.opts.lang ?? 'en');
     if (s.interrupted) this.out.write(`${m.interrupted()}\n`);
     this.out.write(`${m.done(s.hostsTotal, s.hostsUp, (s.elapsedMs / 1000).toFixed(2))}\n`);
-    this.out.close();
-    return Promise.resolve();
+    return closeOutput(this.out);
   }
 }

@@ -4,6 +4,10 @@
  * that ends on a record boundary, at most 200 ms behind, and a 65,535-port scan costs a few
  * dozen write calls instead of one per record. Regular files also allow positional rewrites
  * (the XML sink rewrites its closing tags after every host).
+ *
+ * A failed write (disk full, file removed under a FUSE mount…) must not crash the scan from a
+ * timer or lose the other outputs, so it is caught, the output stops writing, and the error
+ * (PC_OUTPUT_FILE, naming the path) is reported when the sink ends: see closeOutput().
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { PortcullisError, t } from '../core/errors.js';
@@ -14,9 +18,12 @@ export interface Output {
   readonly seekable: boolean;
   /** Bytes written so far at the end of the output. */
   readonly size: number;
+  /** The first write error, once one happened; nothing more is written after it. */
+  readonly error: PortcullisError | undefined;
   write(text: string): void;
   /** Writes at a byte offset and truncates the file to end there. Only when seekable. */
   rewriteFrom(offset: number, text: string): void;
+  /** Flushes and closes; never throws (a failure shows in `error`). Idempotent. */
   close(): void;
 }
 
@@ -38,6 +45,9 @@ export function openOutput(dest: string, stdout: TextStream): Output {
         size += Buffer.byteLength(text);
         stdout.write(text);
       },
+      get error() {
+        return undefined;
+      },
       rewriteFrom() {
         throw new Error('stdout is not seekable');
       },
@@ -48,51 +58,86 @@ export function openOutput(dest: string, stdout: TextStream): Output {
   try {
     fd = openSync(dest, 'w');
   } catch (err) {
-    throw new PortcullisError('PC_OUTPUT_FILE', t(`cannot open output file "${dest}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, `no se puede abrir el fichero de salida "${dest}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`), { subject: dest, cause: err });
+    throw outputError(dest, 'open', err);
   }
   let size = 0; // bytes on disk
   let open = true;
+  let error: PortcullisError | undefined;
   let pending: string[] = [];
   let pendingBytes = 0;
+  /** Runs a write; on failure remembers the error and stops the output for good. */
+  const guard = (io: () => void): void => {
+    if (!open) return;
+    try {
+      io();
+    } catch (err) {
+      error = outputError(dest, 'write', err);
+      stop();
+    }
+  };
   const writeAll = (buf: Buffer, position: number): void => {
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
   };
   const flush = (): void => {
-    if (pending.length === 0 || !open) return;
+    if (pending.length === 0) return;
     const buf = Buffer.from(pending.join(''));
     pending = [];
     pendingBytes = 0;
     writeAll(buf, size);
     size += buf.length;
   };
-  const timer = setInterval(flush, 200);
+  const timer = setInterval(() => guard(flush), 200);
   timer.unref();
+  const stop = (): void => {
+    open = false;
+    clearInterval(timer);
+    pending = [];
+    pendingBytes = 0;
+    try {
+      closeSync(fd);
+    } catch (err) {
+      error ??= outputError(dest, 'write', err);
+    }
+  };
   return {
     seekable: true,
     get size() {
       return size + pendingBytes;
     },
+    get error() {
+      return error;
+    },
     write(text) {
       if (!open) return;
       pending.push(text);
       pendingBytes += Buffer.byteLength(text);
-      if (pendingBytes >= 65_536) flush();
+      if (pendingBytes >= 65_536) guard(flush);
     },
     rewriteFrom(offset, text) {
-      if (!open) return;
-      flush();
-      const buf = Buffer.from(text);
-      writeAll(buf, offset);
-      size = offset + buf.length;
-      ftruncateSync(fd, size);
+      guard(() => {
+        flush();
+        const buf = Buffer.from(text);
+        writeAll(buf, offset);
+        size = offset + buf.length;
+        ftruncateSync(fd, size);
+      });
     },
     close() {
-      if (!open) return;
-      flush();
-      clearInterval(timer);
-      open = false;
-      closeSync(fd);
+      guard(flush);
+      if (open) stop();
     },
   };
+}
+
+function outputError(dest: string, op: 'open' | 'write', err: unknown): PortcullisError {
+  const why = (err as NodeJS.ErrnoException).code ?? String(err);
+  const msg = op === 'open' ? t(`cannot open output file "${dest}": ${why}`, `no se puede abrir el fichero de salida "${dest}": ${why}`) : t(`cannot write output file "${dest}": ${why}`, `no se puede escribir el fichero de salida "${dest}": ${why}`);
+  return new PortcullisError('PC_OUTPUT_FILE', msg, { subject: dest, cause: err });
+}
+
+/** Closes `out`; rejects with its PC_OUTPUT_FILE error if any write failed. Every sink's end() uses it. */
+export function closeOutput(out: Output): Promise<void> {
+  out.close();
+  return out.error === undefined ? Promise.resolve() : Promise.reject(out.error);
 }

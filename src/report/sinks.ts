@@ -2,7 +2,7 @@
 import type { HostReport, PortResult, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
 import type { OutputFormat, ReportSink } from './sink.js';
 
-/** Sends every event to each sink in turn. */
+/** Sends every event to each sink in turn (the terminal, then each -o file, as the CLI lists them). */
 export class MultiSink implements ReportSink {
   constructor(private readonly sinks: readonly ReportSink[]) {}
   begin(header: ScanHeader): void {
@@ -17,8 +17,17 @@ export class MultiSink implements ReportSink {
   warning(w: ScanWarning): void {
     for (const s of this.sinks) s.warning(w);
   }
+  /** Ends every sink even when one fails (a full disk must not leave the XML unfinished), then rejects with the first failure. */
   async end(summary: ScanSummary): Promise<void> {
-    for (const s of this.sinks) await s.end(summary);
+    let first: { err: unknown } | undefined;
+    for (const s of this.sinks) {
+      try {
+        await s.end(summary);
+      } catch (err) {
+        first ??= { err };
+      }
+    }
+    if (first !== undefined) throw first.err;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { HostReport, ScanHeader, ScanSummary } from '../core/types.js';
 import { escapeXml as x } from './escape.js';
-import type { Output } from './output-file.js';
+import { closeOutput, type Output } from './output-file.js';
 import type { ReportSink } from './sink.js';
 
 /** One host element. */
@@ -117,7 +117,6 @@ export class XmlSink implements ReportSink {
       if (this.out.seekable) this.writeTrailer(s);
       else this.out.write(this.trailer(s));
     }
-    this.out.close();
-    return Promise.resolve();
+    return closeOutput(this.out);
   }
 }

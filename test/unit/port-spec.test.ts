@@ -1,55 +1,132 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePortSpec, formatPortList, excludePorts } from '../../src/core/port-spec.js';
+import { excludePorts, formatPortList, parsePortSpec, portSetSize, type PortSet, type ServiceLookup } from '../../src/core/port-spec.js';
 import { isPortcullisError } from '../../src/core/errors.js';
-import type { ServiceLookup } from '../../src/core/port-spec.js';
+import type { Proto } from '../../src/core/types.js';
 
+// A small fake registry: the real one (src/identify/services.ts) is not this file's concern.
+const registry: Record<Proto, Record<string, number[]>> = {
+  tcp: { http: [80, 8080], https: [443], 'http-alt': [8008], ssh: [22], domain: [53] },
+  udp: { domain: [53], snmp: [161], 'snmp-trap': [162] },
+};
 const lookup: ServiceLookup = {
-  portsForService: (name, proto) => (name === 'http' ? [80, 8080] : name === 'domain' && proto === 'udp' ? [53] : name === 'ssh' && proto === 'tcp' ? [22] : []),
-  topPorts: () => [],
+  portsForService: (name, proto) => {
+    const re = new RegExp(`^${name.toLowerCase().replace(/[.+]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    return [...new Set(Object.entries(registry[proto]).flatMap(([n, ports]) => (re.test(n) ? ports : [])))].sort((a, b) => a - b);
+  },
+  topPorts: (n, proto) => [...new Set(Object.values(registry[proto]).flat())].sort((a, b) => a - b).slice(0, n),
 };
 
-const ok: { input: string; tcp: string; udp?: string }[] = [
-  { input: '22', tcp: '22' },
-  { input: '22,80,1000-2000', tcp: '22,80,1000-2000' },
-  { input: '-', tcp: '1-65535' },
-  { input: '-1024', tcp: '1-1024' },
-  { input: '60000-', tcp: '60000-65535' },
-  { input: '80,22,80', tcp: '22,80' },
-  { input: 'http,ssh', tcp: '22,80,8080' },
-  { input: 'T:22,80,U:53', tcp: '22,80', udp: '53' },
-  { input: '[1-3]', tcp: '1-3' },
-  { input: ' 22 , 23 ', tcp: '22-23' },
+const ok: { input: { spec: string; protos?: Proto[] }; want: { tcp: string; udp: string } }[] = [
+  { input: { spec: '22' }, want: { tcp: '22', udp: '' } },
+  { input: { spec: '22,80,1000-2000' }, want: { tcp: '22,80,1000-2000', udp: '' } },
+  { input: { spec: '-' }, want: { tcp: '1-65535', udp: '' } },
+  { input: { spec: '-1024' }, want: { tcp: '1-1024', udp: '' } },
+  { input: { spec: '60000-' }, want: { tcp: '60000-65535', udp: '' } },
+  { input: { spec: '1,65535' }, want: { tcp: '1,65535', udp: '' } },
+  { input: { spec: '80,22,80,21-23' }, want: { tcp: '21-23,80', udp: '' } },
+  { input: { spec: '080' }, want: { tcp: '80', udp: '' } },
+  { input: { spec: ' 22 , 23 ' }, want: { tcp: '22-23', udp: '' } },
+  { input: { spec: 'http,ssh' }, want: { tcp: '22,80,8080', udp: '' } },
+  { input: { spec: 'HTTP' }, want: { tcp: '80,8080', udp: '' } },
+  { input: { spec: 'http*' }, want: { tcp: '80,443,8008,8080', udp: '' } },
+  { input: { spec: 'snmp?trap', protos: ['udp'] }, want: { tcp: '', udp: '162' } },
+  { input: { spec: 'T:22,80,U:53,161' }, want: { tcp: '22,80', udp: '53,161' } },
+  { input: { spec: 't:22,u:53' }, want: { tcp: '22', udp: '53' } },
+  { input: { spec: 'U:domain,T:domain,ssh' }, want: { tcp: '22,53', udp: '53' } },
+  // Items before any qualifier go to every requested protocol.
+  { input: { spec: '7,U:161', protos: ['tcp', 'udp'] }, want: { tcp: '7', udp: '7,161' } },
+  { input: { spec: 'domain', protos: ['tcp', 'udp'] }, want: { tcp: '53', udp: '53' } },
+  // A service known on one protocol only is fine as long as some protocol knows it.
+  { input: { spec: 'ssh', protos: ['tcp', 'udp'] }, want: { tcp: '22', udp: '' } },
+  { input: { spec: 'U:-2' }, want: { tcp: '', udp: '1-2' } },
+  // Brackets: the registered ports inside the range, as nmap's "[-1024]".
+  { input: { spec: '[-1024]' }, want: { tcp: '22,53,80,443', udp: '' } },
+  { input: { spec: '[50-100]' }, want: { tcp: '53,80', udp: '' } },
+  { input: { spec: '[1-10]' }, want: { tcp: '', udp: '' } },
+  { input: { spec: 'U:[-]' }, want: { tcp: '', udp: '53,161-162' } },
+  { input: { spec: '[443]' }, want: { tcp: '443', udp: '' } },
 ];
 for (const c of ok) {
-  test(`ports parse ${JSON.stringify(c.input)}`, () => {
-    const s = parsePortSpec(c.input, lookup, ['tcp']);
-    assert.equal(formatPortList(s.tcp), c.tcp);
-    assert.equal(formatPortList(s.udp), c.udp ?? '');
+  test(`parsePortSpec reads ${JSON.stringify(c.input.spec)}${c.input.protos ? ` for ${c.input.protos.join('+')}` : ''}`, () => {
+    const s = parsePortSpec(c.input.spec, lookup, c.input.protos ?? ['tcp']);
+    assert.deepEqual({ tcp: formatPortList(s.tcp), udp: formatPortList(s.udp) }, c.want);
   });
 }
 
-const bad: { input: string; want: RegExp }[] = [
-  { input: '0', want: /port 0 is out of range \(1-65535\)/ },
-  { input: '65536', want: /port 65536 is out of range \(1-65535\)/ },
-  { input: 'a-b', want: /"a-b"/ },
-  { input: '', want: /empty port list/ },
-  { input: '22,,23', want: /empty item/ },
-  { input: '100-10', want: /range 100-10 is reversed/ },
-  { input: 'nosuchservice', want: /"nosuchservice" is neither/ },
-  { input: '22;23', want: /"22;23"/ },
+const bad: { input: string; wantErr: RegExp }[] = [
+  { input: '0', wantErr: /^invalid port specification "0": port 0 is out of range \(1-65535\)$/ },
+  { input: '0-10', wantErr: /port 0 is out of range \(1-65535\)/ },
+  { input: '65536', wantErr: /^invalid port specification "65536": port 65536 is out of range \(1-65535\)$/ },
+  { input: '1-65536', wantErr: /port 65536 is out of range \(1-65535\)/ },
+  { input: '99999999999999999999', wantErr: /port 99999999999999999999 is out of range/ },
+  { input: 'a-b', wantErr: /"a-b" is neither a port, a range nor a known service name/ },
+  { input: '22-a', wantErr: /"22-a" is not a port, range or service name/ },
+  { input: '1-2-3', wantErr: /"1-2-3" is not a port, range or service name/ },
+  { input: '--', wantErr: /"--" is not a port, range or service name/ },
+  { input: '', wantErr: /^invalid port specification "": empty port list$/ },
+  { input: '  ', wantErr: /empty port list/ },
+  { input: '22,,23', wantErr: /an empty item between commas/ },
+  { input: '22,', wantErr: /an empty item between commas/ },
+  { input: 'T:', wantErr: /an empty item between commas/ },
+  { input: '100-10', wantErr: /range 100-10 is reversed/ },
+  { input: 'nosuchservice', wantErr: /"nosuchservice" is neither a port, a range nor a known service name/ },
+  { input: 'nosuch*', wantErr: /"nosuch\*" matches no known service name/ },
+  { input: 'snmp', wantErr: /"snmp" is neither/ },
+  { input: '22;23', wantErr: /"22;23" is not a port, range or service name/ },
+  { input: 'S:22', wantErr: /protocol qualifier "S:" is not supported \(only T: and U:\)/ },
+  { input: '[1-1024', wantErr: /"\[1-1024" has no closing "\]"/ },
+  { input: '[http]', wantErr: /"\[http\]" does not hold a port or range/ },
+  { input: '[0-10]', wantErr: /port 0 is out of range/ },
 ];
 for (const c of bad) {
-  test(`ports reject ${JSON.stringify(c.input)}`, () => {
+  test(`parsePortSpec rejects ${JSON.stringify(c.input)}`, () => {
     assert.throws(
       () => parsePortSpec(c.input, lookup, ['tcp']),
-      (e: unknown) => isPortcullisError(e, 'PC_INVALID_PORT') && c.want.test(e.message),
+      (e: unknown) => {
+        assert.ok(isPortcullisError(e, 'PC_INVALID_PORT'), String(e));
+        assert.match(e.message, c.wantErr);
+        assert.notEqual(e.messageEs, e.message);
+        return true;
+      },
     );
   });
 }
 
-test('ports exclude and format', () => {
-  const s = excludePorts(parsePortSpec('1-10', lookup, ['tcp']), parsePortSpec('3-5', lookup, ['tcp']));
-  assert.equal(formatPortList(s.tcp), '1-2,6-10');
-  assert.equal(formatPortList([]), '');
-});
+const set = (tcp: number[], udp: number[] = []): PortSet => ({ tcp, udp });
+
+const excludes: { input: [PortSet, PortSet]; want: PortSet }[] = [
+  { input: [set([1, 2, 3, 4, 5]), set([3, 4])], want: set([1, 2, 5]) },
+  { input: [set([22, 80], [53]), set([], [53])], want: set([22, 80], []) },
+  { input: [set([22], [22]), set([22])], want: set([], [22]) },
+  { input: [set([22]), set([])], want: set([22]) },
+];
+for (const c of excludes) {
+  test(`excludePorts removes ${JSON.stringify(c.input[1])} from ${JSON.stringify(c.input[0])}`, () => {
+    assert.deepEqual(excludePorts(...c.input), c.want);
+  });
+}
+
+const formats: { input: number[]; want: string }[] = [
+  { input: [], want: '' },
+  { input: [22], want: '22' },
+  { input: [22, 23], want: '22-23' },
+  { input: [1, 2, 3, 5, 7, 8, 65535], want: '1-3,5,7-8,65535' },
+  { input: Array.from({ length: 65535 }, (_, i) => i + 1), want: '1-65535' },
+];
+for (const c of formats) {
+  test(`formatPortList writes ${c.want || 'nothing'}`, () => {
+    assert.equal(formatPortList(c.input), c.want);
+  });
+}
+
+const sizes: { input: PortSet; want: number }[] = [
+  { input: set([]), want: 0 },
+  { input: set([22, 80], [53]), want: 3 },
+  { input: parsePortSpec('-', lookup, ['tcp', 'udp']), want: 131070 },
+];
+for (const c of sizes) {
+  test(`portSetSize counts ${c.want}`, () => {
+    assert.equal(portSetSize(c.input), c.want);
+  });
+}

@@ -269,8 +269,9 @@ function report(rows: Row[], withPortcullis: boolean): string {
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), Linux ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}, Node ${process.version}, ${nmapVersion}.`,
     `Median of ${runs} run(s) per tool, alternating which goes first; all 65,535 TCP ports; \`nmap -sT ${nmapArgs.join(' ')} -p- -Pn -n\` vs \`portcullis scan -sT -p- -Pn -n${scanArgs.length > 0 ? ` ${scanArgs.join(' ')}` : ''}\`.`,
-    `Namespace hosts: open ${OPEN.join(', ')}; DROP ${set(DROP)}; REJECT admin-prohibited ${set(REJECT_ADMIN)}; REJECT tcp-reset ${set(REJECT_RESET)}; the rest closed (hardened: everything but the open ports dropped). Loopback: 5 listeners of ours plus whatever \`ss -ltn\` shows.${profileText !== '' ? ` Profiles: ${profileText}.` : ''}`,
   ];
+  if (profileText !== '') lines.push(`Namespace hosts: open ${OPEN.join(', ')}; DROP ${set(DROP)}; REJECT admin-prohibited ${set(REJECT_ADMIN)}; REJECT tcp-reset ${set(REJECT_RESET)}; the rest closed (hardened: everything but the open ports dropped). Profiles: ${profileText}.`);
+  if (rows.some((r) => r.profile === 'loopback')) lines.push('Loopback: 5 listeners of ours plus whatever `ss -ltn` shows listening.');
   if (!withPortcullis) lines.push('', '**Portcullis was not measured: dist/cli/bin.js does not exist (run `npm run build`). nmap side only.**');
   lines.push(
     '',

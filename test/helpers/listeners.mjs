@@ -22,8 +22,10 @@ for (const port of ports) {
   });
 }
 if (ports.length === 0) console.log('ready');
-// Only a pipe means an owner to watch: a starter that gave us /dev/null stops us by signal.
-if (fstatSync(0).isFIFO()) {
+// Only a pipe (node's 'pipe' stdio is a socketpair) means an owner to watch; a starter that
+// gave us /dev/null stops us by signal.
+const stdin = fstatSync(0);
+if (stdin.isFIFO() || stdin.isSocket()) {
   process.stdin.on('data', () => {});
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('error', () => process.exit(0));

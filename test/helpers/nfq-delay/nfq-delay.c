@@ -6,7 +6,7 @@
  *   nfq-delay QUEUE_NUM DELAY_MS
  *
  * Prints "ready" once the queue is bound. Exits on SIGTERM/SIGINT, and, when its standard input
- * is a pipe, as that pipe closes: it dies with the process that started it (the testbed keeps
+ * is a pipe or socket, as it closes: it dies with the process that started it (the testbed keeps
  * a pipe open to it) instead of keeping a leftover namespace alive. Any other standard input
  * (/dev/null, a terminal) is not watched.
  *
@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -120,6 +121,9 @@ int main(int argc, char **argv) {
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
   signal(SIGPIPE, SIG_IGN);
+  /* The scanner under test competes for the same cores; a delay line that waits for a time
+   * slice adds jitter the profile does not ask for. Best effort: needs root (which we have). */
+  setpriority(PRIO_PROCESS, 0, -10);
 
   struct nfq_handle *h = nfq_open();
   if (h == NULL) { perror("nfq-delay: nfq_open"); return 1; }
@@ -140,7 +144,7 @@ int main(int argc, char **argv) {
   uint64_t next_check = now_ns() + 1000000000ull;
 
   struct stat st;
-  int watch_stdin = fstat(0, &st) == 0 && S_ISFIFO(st.st_mode);
+  int watch_stdin = fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 
   fprintf(stdout, "ready\n");
   fflush(stdout);
@@ -161,6 +165,7 @@ int main(int argc, char **argv) {
         if (len < 0 && errno == ENOBUFS) { enobufs++; continue; }
         if (len <= 0) break;
         nfq_handle_packet(h, buf, (int)len);
+        if ((i & 31) == 31) release(qh, now_ns()); /* a burst must not hold back what is due */
       }
     }
     if (r > 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {

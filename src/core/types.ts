@@ -9,25 +9,40 @@ export type Proto = 'tcp' | 'udp';
 /** Address family. */
 export type Family = 4 | 6;
 
-/** Port states as nmap names them. The connect scan produces open, closed and filtered. */
+/** Port states as nmap names them. TCP scans give open, closed and filtered; UDP adds open|filtered (silence). */
 export type PortState = 'open' | 'closed' | 'filtered' | 'unfiltered' | 'open|filtered' | 'closed|filtered';
 
 /**
  * Why a port got its state, in nmap's vocabulary: conn-accept / conn-refused for the connect
- * scan, no-response after every retry, and the ICMP-derived reasons for filtered ports.
+ * scan, syn-ack / reset for the SYN scan, udp-response / port-unreach for UDP, no-response
+ * after every retry, and the ICMP-derived reasons (named after the ICMP or ICMPv6 code) for
+ * filtered ports.
  */
 export type Reason =
   | 'conn-accept'
   | 'conn-refused'
   | 'no-response'
-  | 'host-unreach'
-  | 'net-unreach'
-  | 'admin-prohibited'
   | 'syn-ack'
   | 'reset'
-  | 'port-unreach'
   | 'udp-response'
-  | 'user-abort';
+  | 'user-abort'
+  | IcmpReason;
+
+/** ICMP (type 3) and ICMPv6 (type 1) destination-unreachable codes, as nmap names them. */
+export type IcmpReason =
+  | 'net-unreach'
+  | 'host-unreach'
+  | 'proto-unreach'
+  | 'port-unreach'
+  | 'net-prohibited'
+  | 'host-prohibited'
+  | 'admin-prohibited'
+  | 'no-route'
+  | 'beyond-scope'
+  | 'addr-unreach'
+  | 'failed-policy'
+  | 'reject-route'
+  | 'icmp-unreach';
 
 /** One scanned (host, port) pair. */
 export interface PortResult {
@@ -43,6 +58,8 @@ export interface PortResult {
   readonly rttMs: number | null;
   /** How many probes were sent for this port (1 = no retransmission). */
   readonly tries: number;
+  /** TTL (IPv4) or hop limit (IPv6) of the reply that decided the state; raw scans only. */
+  readonly reasonTtl?: number | undefined;
   /** What is (probably) behind the port; for now the registered service name ("table"). */
   readonly service?: ServiceInfo | undefined;
 }
@@ -66,6 +83,8 @@ export interface HostReport {
   readonly host: string;
   readonly hostname?: string | undefined;
   readonly family: Family;
+  /** Protocol of every port in this report. */
+  readonly proto: Proto;
   /** up: something answered (open or closed), unknown: only silence or unreachables. */
   readonly status: 'up' | 'unknown';
   /** Ports worth listing (see `notShown` for the rest), sorted by proto then port. */
@@ -83,7 +102,7 @@ export interface HostReport {
 }
 
 /** What kind of scan ran. */
-export type ScanType = 'connect';
+export type ScanType = 'connect' | 'syn' | 'udp';
 
 /** The first record of a scan: what is about to happen. */
 export interface ScanHeader {

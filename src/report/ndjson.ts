@@ -8,7 +8,7 @@ import type { ReportSink } from './sink.js';
 export function portLine(r: PortResult): string {
   const hostname = r.hostname === undefined ? '' : `,"hostname":${JSON.stringify(r.hostname)}`;
   const svc = r.service === undefined ? '' : `,"service":{"name":${JSON.stringify(r.service.name)},"cpe":[],"method":"${r.service.method}","confidence":${r.service.confidence}}`;
-  return `{"type":"port","host":${JSON.stringify(r.host)}${hostname},"port":${r.port},"proto":"${r.proto}","state":"${r.state}","reason":"${r.reason}","rtt_ms":${r.rttMs === null ? 'null' : r.rttMs},"tries":${r.tries}${svc}}\n`;
+  return `{"type":"port","host":${JSON.stringify(r.host)}${hostname},"port":${r.port},"proto":"${r.proto}","state":"${r.state}","reason":"${r.reason}"${r.reasonTtl === undefined ? '' : `,"reason_ttl":${r.reasonTtl}`},"rtt_ms":${r.rttMs === null ? 'null' : r.rttMs},"tries":${r.tries}${svc}}\n`;
 }
 
 /** Streams records; JSON.stringify escapes whatever the network sent. */

@@ -64,7 +64,7 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
     }
     rows = rows.filter((p) => p.state === 'open');
   }
-  const proto = rows[0]?.proto ?? 'tcp';
+  const proto = h.proto;
   const total = Object.values(h.counts).reduce((a, b) => a + (b ?? 0), 0);
   if (rows.length === 0 && hidden.size === 1) {
     const [state, e] = [...hidden][0]!;

@@ -23,11 +23,11 @@ export function renderXmlHost(h: HostReport): string {
   parts.push('<ports>');
   for (const n of h.notShown) {
     parts.push(`<extraports state="${n.state}" count="${n.count}">`);
-    for (const [reason, count] of Object.entries(n.reasons)) parts.push(`<extrareasons reason="${x(reason)}" count="${count}" proto="tcp"/>`);
+    for (const [reason, count] of Object.entries(n.reasons)) parts.push(`<extrareasons reason="${x(reason)}" count="${count}" proto="${h.proto}"/>`);
     parts.push('</extraports>');
   }
   for (const p of h.ports) {
-    parts.push(`<port protocol="${p.proto}" portid="${p.port}"><state state="${p.state}" reason="${x(p.reason)}" reason_ttl="0"/>`);
+    parts.push(`<port protocol="${p.proto}" portid="${p.port}"><state state="${p.state}" reason="${x(p.reason)}" reason_ttl="${p.reasonTtl ?? 0}"/>`);
     if (p.service !== undefined) {
       const s = p.service;
       const attrs = [`name="${x(s.name)}"`];
@@ -69,7 +69,7 @@ export class XmlSink implements ReportSink {
       '<!DOCTYPE nmaprun>',
       `<!-- Portcullis ${x(h.version)} scan; nmap XML format (nmap.dtd) -->`,
       `<nmaprun scanner="nmap" args="${x(h.args.join(' '))}" start="${start}" startstr="${x(new Date(h.startedAt).toUTCString())}" version="${x(h.version)}" profile_name="portcullis" xmloutputversion="1.05">`,
-      `<scaninfo type="${h.scanType}" protocol="tcp" numservices="${h.numPorts}" services="${x(h.portSpec.tcp ?? '')}"/>`,
+      ...h.protocols.map((proto) => `<scaninfo type="${h.scanType}" protocol="${proto}" numservices="${h.numPorts}" services="${x(h.portSpec[proto] ?? '')}"/>`),
       '<verbose level="0"/>',
       '<debugging level="0"/>',
     ];

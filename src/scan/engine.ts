@@ -7,7 +7,8 @@
  */
 import { CongestionWindow, RateLimiter, RttEstimator, allowedTries } from '../core/timing.js';
 import { ScanPlan, type PlanGroup, type TargetSource } from '../core/scan-plan.js';
-import type { HostReport, PortResult, PortState, Proto, Reason, ServiceInfo } from '../core/types.js';
+import type { HostReport, IcmpReason, PortResult, PortState, Proto, Reason, ScanType, ServiceInfo } from '../core/types.js';
+import { VERDICTS } from './verdicts.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 import type { FatalHandler, Prober, ResultHandler } from './prober.js';
 import { PendingQueue } from './pending-queue.js';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   readonly targets: TargetSource<EngineAddress>;
   readonly ports: readonly number[];
   readonly proto: Proto;
+  /** Which scan the prober runs: names the states and reasons (see verdicts.ts). Default connect. */
+  readonly kind?: ScanType | undefined;
   readonly timing: EngineTiming;
   readonly seed: string;
   readonly sequential: boolean;
@@ -137,6 +140,7 @@ const entry = [0, 0, 0, 0];
 /** Starts the engine; results flow into `sink`. */
 export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle {
   const { timing, ports, proto } = opts;
+  const verdicts = VERDICTS[opts.kind ?? 'connect'];
   const plan = new ScanPlan(opts.targets, ports.length, { seed: opts.seed, sequential: opts.sequential });
   const collapseAbove = opts.collapseAbove ?? 25;
   const stats: EngineStats = {
@@ -372,7 +376,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     );
   }
 
-  function onResult(id: number, outcome: OutcomeCode, rttMs: number): void {
+  function onResult(id: number, outcome: OutcomeCode, rttMs: number, ttl?: number, icmp?: IcmpReason): void {
     const rec = probes.get(id);
     if (rec === undefined) return;
     probes.delete(id);
@@ -402,7 +406,10 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       case Outcome.Open:
       case Outcome.Refused:
         answered(h, rec, rttMs, now);
-        decide(h, rec, outcome === Outcome.Open ? 'open' : 'closed', outcome === Outcome.Open ? 'conn-accept' : 'conn-refused', rttMs);
+        {
+          const v = outcome === Outcome.Open ? verdicts.answered : verdicts.refused;
+          decide(h, rec, v.state, v.reason, rttMs, ttl);
+        }
         break;
       case Outcome.HostUnreach:
       case Outcome.NetUnreach:
@@ -411,6 +418,11 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
         groupRtt.sample(rttMs);
         decide(h, rec, 'filtered', outcome === Outcome.HostUnreach ? 'host-unreach' : outcome === Outcome.NetUnreach ? 'net-unreach' : 'admin-prohibited', rttMs);
         break;
+      case Outcome.Icmp:
+        h.rtt.sample(rttMs);
+        groupRtt.sample(rttMs);
+        decide(h, rec, 'filtered', icmp ?? 'icmp-unreach', rttMs, ttl);
+        break;
       case Outcome.Timeout:
         if (rec.tries === 1 && h.maxSuccessfulTry === 0) {
           // Silence on a first try from a host that has never lost a probe is a firewall's
@@ -418,7 +430,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
           h.cwnd.onAnswer();
         }
         if (rec.tries < triesFor(h)) requeue(h, rec, rec.tries + 1, rec.selfConnects);
-        else decide(h, rec, 'filtered', 'no-response', null);
+        else decide(h, rec, verdicts.silent.state, verdicts.silent.reason, null);
         break;
       case Outcome.Unverified:
         // A completion we cannot trust (see Outcome.Unverified): ask again, a few times at most.
@@ -428,7 +440,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       case Outcome.SelfConnect:
         // Our own socket met itself: nothing listens there. Ask again from another source port.
         if (rec.selfConnects < 3) requeue(h, rec, rec.tries, rec.selfConnects + 1);
-        else decide(h, rec, 'closed', 'conn-refused', rttMs);
+        else decide(h, rec, verdicts.refused.state, verdicts.refused.reason, rttMs);
         break;
       case Outcome.Resource:
         // Back-pressure, not an answer: shrink the global window and send the pair again.
@@ -500,7 +512,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     return s ?? undefined;
   }
 
-  function decide(h: HostState, rec: ProbeRecord, state: PortState, reason: Reason, rttMs: number | null): void {
+  function decide(h: HostState, rec: ProbeRecord, state: PortState, reason: Reason, rttMs: number | null, ttl?: number): void {
     const port = ports[rec.portIndex]!;
     const service = serviceOf(port);
     const result: PortResult = {
@@ -514,6 +526,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       tries: rec.tries,
       service,
     };
+    if (ttl !== undefined) (result as { reasonTtl?: number }).reasonTtl = ttl;
     h.counts[state] = (h.counts[state] ?? 0) + 1;
     stats.counts[state] = (stats.counts[state] ?? 0) + 1;
     const rs = (h.reasons[state] ??= {});
@@ -561,6 +574,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       host: h.address.text,
       hostname: h.hostname,
       family: h.address.family,
+      proto,
       status: h.up ? 'up' : 'unknown',
       ports: listedPorts,
       notShown,

@@ -29,6 +29,11 @@ export const Outcome = {
    * host answering with ICMP). Not an answer: the pair is probed again.
    */
   Unverified: 9,
+  /**
+   * A raw prober's ICMP destination-unreachable; the prober passes the reason (named after the
+   * ICMP code) with it. For UDP, port-unreachable from the target itself is Refused instead.
+   */
+  Icmp: 10,
 } as const;
 
 /** One of the Outcome codes. */

@@ -7,9 +7,13 @@
 import { Worker } from 'node:worker_threads';
 import { createConnector, type ConnectorChoice } from './tcp-connector.js';
 import type { OutcomeCode } from './outcome.js';
+import type { IcmpReason } from '../core/types.js';
 
-/** Receives each probe's outcome. */
-export type ResultHandler = (id: number, outcome: OutcomeCode, rttMs: number) => void;
+/**
+ * Receives each probe's outcome. Raw probers add the reply's TTL (hop limit for IPv6) and, for
+ * Outcome.Icmp, the reason named after the ICMP code.
+ */
+export type ResultHandler = (id: number, outcome: OutcomeCode, rttMs: number, ttl?: number, reason?: IcmpReason) => void;
 
 /** Receives a failure that stops probing altogether (a worker thread died). */
 export type FatalHandler = (err: Error) => void;

@@ -29,6 +29,7 @@ function report(host: string, list: PortResult[], hostname?: string): HostReport
     host,
     hostname,
     family: host.includes(':') ? 6 : 4,
+    proto: 'tcp',
     status: 'up',
     ports: list.filter((p) => p.state !== 'closed'),
     notShown: [{ state: 'closed', count: closed.length, reasons: { 'conn-refused': closed.length } }],

@@ -90,7 +90,7 @@ const header: ScanHeader = { tool: 'portcullis', version: '0.1.0', args: ['portc
 
 function hostOf(host: string): { ports: PortResult[]; report: HostReport } {
   const ports: PortResult[] = [1, 2, 3].map((port) => ({ host, port, proto: 'tcp', state: port === 2 ? 'open' : 'closed', reason: port === 2 ? 'conn-accept' : 'conn-refused', rttMs: 0.2, tries: 1 }));
-  const report: HostReport = { host, family: 4, status: 'up', ports: ports.filter((p) => p.state === 'open'), notShown: [{ state: 'closed', count: 2, reasons: { 'conn-refused': 2 } }], counts: { open: 1, closed: 2 }, startedAt: header.startedAt, endedAt: header.startedAt + 5, srttMs: 0.2, timedOut: false };
+  const report: HostReport = { host, family: 4, proto: 'tcp', status: 'up', ports: ports.filter((p) => p.state === 'open'), notShown: [{ state: 'closed', count: 2, reasons: { 'conn-refused': 2 } }], counts: { open: 1, closed: 2 }, startedAt: header.startedAt, endedAt: header.startedAt + 5, srttMs: 0.2, timedOut: false };
   return { ports, report };
 }
 

@@ -15,6 +15,7 @@ function host(over: Partial<HostReport> = {}): HostReport {
   return {
     host: '198.18.0.2',
     family: 4,
+    proto: 'tcp',
     status: 'up',
     ports: [port(22, 'open', 'conn-accept', 'ssh'), port(80, 'closed', 'conn-refused', 'http'), port(8080, 'filtered', 'no-response', 'http-proxy')],
     notShown: [

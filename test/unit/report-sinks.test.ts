@@ -14,7 +14,7 @@ import { CSV_COLUMNS } from '../../src/report/csv.js';
 const header: ScanHeader = { tool: 'portcullis', version: '0.1.0', args: ['portcullis', 'scan', '-p', '22,80', '198.18.0.2'], scanType: 'connect', protocols: ['tcp'], portSpec: { tcp: '22,80' }, numPorts: 2, numHosts: 1, startedAt: Date.UTC(2026, 10, 24, 4, 0, 0), seed: 'abc' };
 const p22: PortResult = { host: '198.18.0.2', hostname: 'box.test', port: 22, proto: 'tcp', state: 'open', reason: 'conn-accept', rttMs: 0.4, tries: 1, service: { name: 'ssh', method: 'table', confidence: 3 } };
 const p80: PortResult = { host: '198.18.0.2', hostname: 'box.test', port: 80, proto: 'tcp', state: 'closed', reason: 'conn-refused', rttMs: 0.3, tries: 1, service: { name: 'http', method: 'table', confidence: 3 } };
-const hostReport: HostReport = { host: '198.18.0.2', hostname: 'box.test', family: 4, status: 'up', ports: [p22], notShown: [{ state: 'closed', count: 1, reasons: { 'conn-refused': 1 } }], counts: { open: 1, closed: 1 }, startedAt: header.startedAt, endedAt: header.startedAt + 10, srttMs: 0.35, timedOut: false };
+const hostReport: HostReport = { host: '198.18.0.2', hostname: 'box.test', family: 4, proto: 'tcp', status: 'up', ports: [p22], notShown: [{ state: 'closed', count: 1, reasons: { 'conn-refused': 1 } }], counts: { open: 1, closed: 1 }, startedAt: header.startedAt, endedAt: header.startedAt + 10, srttMs: 0.35, timedOut: false };
 const warning: ScanWarning = { code: 'PC_UNRESOLVED', message: 'could not resolve "nx.test"', subject: 'nx.test' };
 const summary = (interrupted: boolean): ScanSummary => ({ endedAt: header.startedAt + 20, elapsedMs: 20, hostsTotal: 1, hostsUp: 1, probesSent: 2, portsScanned: 2, counts: { open: 1, closed: 1 }, interrupted, failedTargets: [] });
 

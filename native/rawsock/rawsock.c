@@ -12,8 +12,9 @@
  *                (IPv4 in the first 4), then the payload (the transport header onwards).
  *   recv record: u16 captured length, u16 length on the wire (capped at 65535), u8 family (4|6),
  *                u8 TTL / hop limit, u8 index of the fd in the list given, u8 zero, u32 ifindex,
- *                16 bytes source, 16 bytes destination, then the captured bytes. IPv4 payloads
- *                start at the IP header; IPv6 ones at the transport header (the kernel strips it).
+ *                16 bytes source, 16 bytes destination, f64 arrival time (ms on CLOCK_MONOTONIC,
+ *                the clock of process.hrtime()), then the captured bytes. IPv4 payloads start at
+ *                the IP header; IPv6 ones at the transport header (the kernel strips it).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,12 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <node_api.h>
 
-#define ABI_VERSION 1
+#define ABI_VERSION 2
 #define SEND_HDR 24
-#define RECV_HDR 44
+#define RECV_HDR 52
 #define CHUNK 64
 #define MAX_FDS 8
 #define CTRL_LEN 128
@@ -107,9 +109,13 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (fd < 0) return throw_errno(env, "socket", errno);
   /* Replies to a fast scan arrive in bursts faster than one thread drains them: a big queue
      keeps them. FORCE passes rmem_max when privileged, which a raw socket's owner is. */
-  int rcv = 8 << 20, snd = 4 << 20;
+  int rcv = 32 << 20, snd = 4 << 20;
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) < 0) (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
   if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof snd) < 0) (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof snd);
+  /* Kernel arrival times: the reader may be a busy thread, and a round-trip time should not
+     include how long a packet waited in the queue. Best effort: without them, read time. */
+  int on_ts = 1;
+  (void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on_ts, sizeof on_ts);
   if (family == 6) {
     /* IPv6 raw sockets do not deliver the IP header: hop limit and our own (destination)
        address come as ancillary data instead. */
@@ -201,10 +207,26 @@ static napi_value js_send_many(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* Fills one receive record's header from a received message. */
-static void fill_record(uint8_t *rec, const struct msghdr *h, const uint8_t *pkt, unsigned msg_len, unsigned caplen, int idx) {
+/* A timespec in milliseconds. */
+static double ms_of(const struct timespec *t) { return (double)t->tv_sec * 1e3 + (double)t->tv_nsec / 1e6; }
+
+/* Fills one receive record's header from a received message. `mono_minus_real` converts the
+   kernel's CLOCK_REALTIME timestamps to CLOCK_MONOTONIC; `read_at` is used when there is none. */
+static void fill_record(uint8_t *rec, const struct msghdr *h, const uint8_t *pkt, unsigned msg_len, unsigned caplen, int idx, double mono_minus_real, double read_at) {
   const struct sockaddr_storage *from = (const struct sockaddr_storage *)h->msg_name;
+  double at = read_at;
   memset(rec, 0, RECV_HDR);
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS && c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+      struct timespec ts;
+      memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      at = ms_of(&ts) + mono_minus_real;
+    }
+  }
+  uint64_t bits;
+  memcpy(&bits, &at, sizeof bits);
+  wr32(rec + 44, (uint32_t)bits);
+  wr32(rec + 48, (uint32_t)(bits >> 32));
   wr16(rec, caplen);
   wr16(rec + 2, msg_len > 65535 ? 65535 : msg_len);
   rec[6] = (uint8_t)idx;
@@ -236,6 +258,15 @@ static void fill_record(uint8_t *rec, const struct msghdr *h, const uint8_t *pkt
       memcpy(rec + 28, pkt + 16, 4);
     }
   }
+}
+
+/* Both clocks read back to back: their difference converts kernel timestamps; `now` is monotonic. */
+static void refresh_clocks(double *mono_minus_real, double *now) {
+  struct timespec m, r;
+  clock_gettime(CLOCK_MONOTONIC, &m);
+  clock_gettime(CLOCK_REALTIME, &r);
+  *now = ms_of(&m);
+  *mono_minus_real = *now - ms_of(&r);
 }
 
 /* recvMany(fds, timeoutMs, max, snaplen) -> Buffer of records (empty when nothing came) */
@@ -281,6 +312,8 @@ static napi_value js_recv_many(napi_env env, napi_callback_info info) {
   }
   struct mmsghdr msgs[CHUNK];
   struct iovec iov[CHUNK];
+  double mono_minus_real, read_at;
+  refresh_clocks(&mono_minus_real, &read_at);
   size_t used = 0;
   int got = 0, err = 0;
   for (uint32_t i = 0; i < nfds && got < max && err == 0; i++) {
@@ -310,12 +343,13 @@ static napi_value js_recv_many(napi_env env, napi_callback_info info) {
         unsigned msg_len = msgs[j].msg_len;
         unsigned caplen = msg_len < (unsigned)snaplen ? msg_len : (unsigned)snaplen;
         const uint8_t *pkt = pkts + (size_t)j * snaplen;
-        fill_record(out + used, &msgs[j].msg_hdr, pkt, msg_len, caplen, (int)i);
+        fill_record(out + used, &msgs[j].msg_hdr, pkt, msg_len, caplen, (int)i, mono_minus_real, read_at);
         memcpy(out + used + RECV_HDR, pkt, caplen);
         used += RECV_HDR + caplen;
       }
       got += r;
       if ((unsigned)r < k) break; /* drained */
+      refresh_clocks(&mono_minus_real, &read_at);
     }
   }
   free(pkts), free(ctrl), free(names);

@@ -1,0 +1,80 @@
+/**
+ * The edge to the optional raw-socket addon (native/rawsock). It is built by `npm ci`
+ * (scripts/build-native.mjs) when a compiler is there; when it is not, or the process may not
+ * open raw sockets, loadRawSock() says why in one plain line and the SYN scan is unavailable.
+ * The packed record layouts are described in native/rawsock/rawsock.c.
+ */
+import { createRequire } from 'node:module';
+
+/** Protocol numbers the SYN scan opens raw sockets for. */
+export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58 } as const;
+
+/** Bytes before each payload in a sendMany batch. */
+export const SEND_HEADER = 24;
+/** Bytes before each payload in a recvMany result. */
+export const RECV_HEADER = 52;
+
+/** What sendMany did: how many packets went out, and the errno name that stopped it early. */
+export interface SendResult {
+  readonly sent: number;
+  readonly code: string | null;
+}
+
+/** The addon's functions. Errors thrown carry `code` = the errno name (EPERM, EBADF, ...). */
+export interface RawSockApi {
+  /** ABI of the packed layouts; the loader refuses a build it does not understand. */
+  readonly abiVersion: number;
+  /** Opens a non-blocking raw socket with a big receive buffer; IPv6 ones report hop limit and destination. */
+  open(family: 4 | 6, protocol: number): number;
+  /** Sends `count` packed records with sendmmsg; stops at the first error and names it. */
+  sendMany(fd: number, family: 4 | 6, batch: Uint8Array, count: number): SendResult;
+  /** Waits up to timeoutMs for any of the fds, then reads up to `max` packets as packed records. */
+  recvMany(fds: readonly number[], timeoutMs: number, max: number, snaplen?: number): Buffer;
+  /** Attaches a classic BPF program (8-byte instructions, little-endian fields). */
+  attachFilter(fd: number, program: Uint8Array): void;
+  /** Closes a socket. */
+  close(fd: number): void;
+}
+
+/** The addon, or why it cannot be used. */
+export type RawSockLoad = { readonly ok: true; readonly api: RawSockApi } | { readonly ok: false; readonly reason: string };
+
+const ABI = 2;
+const ADDON = new URL('../../../native/rawsock/build/Release/rawsock.node', import.meta.url);
+
+let cached: RawSockLoad | undefined;
+
+/** Loads the addon and checks that this process may open raw sockets (memoised). */
+export function loadRawSock(): RawSockLoad {
+  cached ??= load();
+  return cached;
+}
+
+function load(): RawSockLoad {
+  if (process.platform !== 'linux') return { ok: false, reason: `raw sockets are supported on Linux only (this is ${process.platform})` };
+  let api: RawSockApi;
+  try {
+    // Same depth from src/scan/raw and dist/scan/raw: the package root is three levels up.
+    api = createRequire(import.meta.url)(ADDON.pathname) as RawSockApi;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'MODULE_NOT_FOUND'
+      ? { ok: false, reason: 'the raw-socket addon is not built (needs a C compiler, make and python3; run npm run build:native)' }
+      : { ok: false, reason: `the raw-socket addon does not load: ${firstLine(err)}` };
+  }
+  if (api.abiVersion !== ABI) return { ok: false, reason: `the raw-socket addon is stale (ABI ${api.abiVersion}, want ${ABI}); run npm run build:native` };
+  // Privilege is only known by trying: root, or CAP_NET_RAW on the node binary or in a container.
+  try {
+    api.close(api.open(4, IPPROTO.TCP));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EPERM' || code === 'EACCES'
+      ? { ok: false, reason: 'raw sockets need root or the CAP_NET_RAW capability' }
+      : { ok: false, reason: `cannot open a raw socket: ${firstLine(err)}` };
+  }
+  return { ok: true, api };
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}

@@ -1,0 +1,78 @@
+/**
+ * Where our SYNs come from: the source address the kernel would pick for each target, and one
+ * source port for the whole scan. Raw sockets leave both to us because the TCP checksum covers
+ * the source address and the port is how replies find their way back to the scan.
+ */
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The local address the kernel routes to `address` from. A connected UDP socket asks the
+ * routing table without sending anything (connect on a datagram socket is local only).
+ */
+export function sourceAddressFor(address: string, family: 4 | 6): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket(family === 6 ? 'udp6' : 'udp4');
+    const fail = (err: Error): void => {
+      s.close();
+      reject(err);
+    };
+    s.once('error', fail);
+    s.connect(9, address, () => {
+      try {
+        const local = s.address().address;
+        s.close();
+        resolve(local);
+      } catch (err) {
+        fail(err as Error);
+      }
+    });
+  });
+}
+
+/** Local ports of the sockets listed in a /proc/net/tcp or /proc/net/tcp6 text. */
+export function localPortsOfProcNet(text: string): Set<number> {
+  const ports = new Set<number>();
+  for (const line of text.split('\n').slice(1)) {
+    // "  0: 0100007F:1F90 00000000:0000 0A ..." — local address:port in hex
+    const m = /^\s*\d+:\s+[0-9A-Fa-f]+:([0-9A-Fa-f]{4})\s/.exec(line);
+    if (m?.[1] !== undefined) ports.add(parseInt(m[1], 16));
+  }
+  return ports;
+}
+
+/**
+ * Picks a source port like nmap does, at random, but outside the kernel's ephemeral range
+ * (so no connect() of this machine is handed the same port mid-scan) and not used by any TCP
+ * socket now. `random` returns [0, 1).
+ */
+export function chooseSourcePort(random: () => number, ephemeral: readonly [number, number], used: ReadonlySet<number>): number {
+  const free = (p: number): boolean => (p < ephemeral[0] || p > ephemeral[1]) && !used.has(p);
+  for (let i = 0; i < 64; i++) {
+    const p = 1024 + Math.floor(random() * (65536 - 1024));
+    if (free(p)) return p;
+  }
+  // Nearly everything is taken: walk the range from a random start.
+  const start = 1024 + Math.floor(random() * (65536 - 1024));
+  for (let i = 0; i < 65536 - 1024; i++) {
+    const p = 1024 + ((start - 1024 + i) % (65536 - 1024));
+    if (free(p)) return p;
+  }
+  throw new Error('no free source port for the SYN scan');
+}
+
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+/** Picks this scan's source port from the live system (see chooseSourcePort). */
+export function pickSourcePort(random: () => number = Math.random): number {
+  const range = readOr('/proc/sys/net/ipv4/ip_local_port_range', '32768 60999').trim().split(/\s+/).map(Number);
+  const ephemeral: [number, number] = [range[0] ?? 32768, range[1] ?? 60999];
+  const used = new Set([...localPortsOfProcNet(readOr('/proc/net/tcp', '')), ...localPortsOfProcNet(readOr('/proc/net/tcp6', ''))]);
+  return chooseSourcePort(random, ephemeral, used);
+}

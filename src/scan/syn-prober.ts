@@ -1,0 +1,406 @@
+/**
+ * The SYN scan's prober: half-open probes through raw sockets (the optional rawsock addon).
+ *
+ * Sending happens here, in batches: every probe asked for in one turn of the event loop goes
+ * out in one sendmmsg per family at the next microtask. Receiving happens in a worker thread
+ * that blocks on the raw TCP and ICMP sockets and passes back only packets that carry our SYN
+ * cookie (see core/packet/syn-cookie.ts), so matching is stateless up to the last step here:
+ * (host, port) → the pending probe. One source port serves the whole scan; the kernel answers
+ * each SYN-ACK with its own RST (it knows no such connection), which closes the half-open
+ * connection on the target, as nmap relies on too.
+ */
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { parseIp } from '../core/ip.js';
+import { addressBytes, addressKey } from '../core/packet/address.js';
+import { unreachableFilter, tcpDstPortFilter } from '../core/packet/bpf.js';
+import { COOKIE_KEY_BYTES, synCookie } from '../core/packet/syn-cookie.js';
+import { ReplyKind } from '../core/packet/syn-reply.js';
+import { SYN_LENGTH, synPseudoSum, writeSyn } from '../core/packet/tcp-syn.js';
+import { DeadlineHeap } from './deadline-heap.js';
+import { Outcome, outcomeOfErrno, type OutcomeCode } from './outcome.js';
+import type { FatalHandler, Prober } from './prober.js';
+import { monotonicMs } from './raw/clock.js';
+import { icmpOutcome, unreachReason, type UnreachReason } from './raw/icmp-outcome.js';
+import { IPPROTO, SEND_HEADER, loadRawSock, type RawSockApi } from './raw/rawsock.js';
+import type { FromReceiver, ReceiveWorkerData, ToReceiver } from './raw/receive-worker.js';
+import { REPLY_FIELDS, type ReplyBatch, type SocketKind } from './raw/replies.js';
+import { pickSourcePort, sourceAddressFor } from './raw/source.js';
+
+/** The ICMP error that decided a probe: its type and code, and who sent it (a router, maybe). */
+export interface IcmpDetail {
+  readonly type: number;
+  readonly code: number;
+  readonly from: string;
+}
+
+/**
+ * Receives each SYN probe's outcome; for answers also the reply's TTL (hop limit for IPv6),
+ * and for ICMP answers nmap's name for the code and the raw details. The extra arguments are
+ * optional, so a plain (id, outcome, rtt) handler fits too.
+ */
+export type SynResultHandler = (id: number, outcome: OutcomeCode, rttMs: number, ttl?: number, reason?: UnreachReason, icmp?: IcmpDetail) => void;
+
+/** Options for createSynProber. */
+export interface SynProberOptions {
+  /** Source port of every SYN; default: a random port no TCP socket uses, outside the ephemeral range. */
+  readonly sourcePort?: number;
+  /** The 16-byte cookie key; default: random. */
+  readonly key?: Uint8Array;
+}
+
+/** Whether a SYN prober can run here, and why not (one plain line). */
+export function synScanAvailability(): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+  const r = loadRawSock();
+  return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+}
+
+/** Creates a SYN prober; throws when synScanAvailability() says no. */
+export function createSynProber(opts: SynProberOptions, onResult: SynResultHandler, onFatal: FatalHandler): SynProber {
+  const r = loadRawSock();
+  if (!r.ok) throw new Error(`SYN scan unavailable: ${r.reason}`);
+  return new SynProber(r.api, opts, onResult, onFatal);
+}
+
+/** One send record: the addon's header, then the SYN. */
+const RECORD = SEND_HEADER + SYN_LENGTH;
+/** Records per sendMany call (and per reusable batch buffer). */
+const BATCH = 1024;
+/** A small heap: the worker keeps no data, only a receive loop. */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
+interface Host {
+  readonly ref: number;
+  readonly family: 4 | 6;
+  readonly dst: Uint8Array;
+  /** Our address towards this host; null until the routing lookup answers. */
+  src: Uint8Array | null;
+  pseudo: number;
+  /** Probes asked for before the source address was known. */
+  waiting: number[];
+  /** Why this host cannot be probed at all (no route, bad address), once known. */
+  failed: OutcomeCode | null;
+}
+
+interface Pending {
+  readonly ref: number;
+  readonly port: number;
+  readonly timeoutMs: number;
+  /** Monotonic ms when the SYN went out; NaN while still queued. */
+  sentAt: number;
+}
+
+interface FamilySockets {
+  readonly tcp: number;
+  readonly icmp: number;
+}
+
+/** Starts the receive worker from dist/ (.js), or from TypeScript sources under tsx (tests). */
+function spawnReceiver(workerData: ReceiveWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./raw/receive-worker.js', import.meta.url), { workerData, resourceLimits: WORKER_LIMITS });
+  // Loader hooks are per thread: register tsx in the worker before importing the .ts entry.
+  const entry = new URL('./raw/receive-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData, resourceLimits: WORKER_LIMITS });
+}
+
+/** The SYN prober (see the file comment). */
+export class SynProber implements Prober {
+  readonly description: string;
+  /** Our source port, the same for every SYN of this prober. */
+  readonly sourcePort: number;
+  private readonly key: Uint8Array;
+  private readonly sockets = new Map<4 | 6, FamilySockets | OutcomeCode>();
+  private readonly worker: Worker;
+  private readonly hosts = new Map<number, Host>();
+  /** Hosts by addressKey (as replies name them); usually one per address. */
+  private readonly byAddress = new Map<string, Host[]>();
+  private readonly pending = new Map<number, Pending>();
+  /** (ref, port) → probe id, for matching replies; ref * 65536 + port. */
+  private readonly byTarget = new Map<number, number>();
+  private queue: number[] = [];
+  private flushQueued = false;
+  private readonly batch = Buffer.alloc(BATCH * RECORD);
+  private readonly heap = new DeadlineHeap();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private closed = false;
+  /** Whether the receive thread has started reading. */
+  private reading = false;
+
+  constructor(
+    private readonly api: RawSockApi,
+    opts: SynProberOptions,
+    private readonly onResult: SynResultHandler,
+    private readonly onFatal: FatalHandler,
+  ) {
+    this.key = opts.key ?? randomBytes(COOKIE_KEY_BYTES);
+    if (this.key.length !== COOKIE_KEY_BYTES) throw new RangeError(`the SYN cookie key must be ${COOKIE_KEY_BYTES} bytes`);
+    this.sourcePort = opts.sourcePort ?? pickSourcePort();
+    this.worker = spawnReceiver({ key: this.key, port: this.sourcePort });
+    this.worker.on('message', (m: FromReceiver) => {
+      if (m.t === 'replies') this.onReplies(m.batch);
+      else this.receiving();
+    });
+    this.worker.on('error', (err) => this.onFatal(err instanceof Error ? err : new Error(String(err))));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.onFatal(new Error(`the SYN scan's receive thread exited (code ${code})`));
+    });
+    this.description = `raw SYN prober, source port ${this.sourcePort}, receive thread`;
+  }
+
+  addHost(ref: number, address: string, family: 4 | 6): void {
+    const ip = parseIp(address);
+    const host: Host = { ref, family, dst: ip !== null ? addressBytes(ip) : new Uint8Array(0), src: null, pseudo: 0, waiting: [], failed: null };
+    this.hosts.set(ref, host);
+    if (ip === null || ip.family !== family) {
+      host.failed = Outcome.LocalError;
+      return;
+    }
+    const key = addressKey(host.dst);
+    const same = this.byAddress.get(key);
+    if (same !== undefined) same.push(host);
+    else this.byAddress.set(key, [host]);
+    const sockets = this.socketsFor(family);
+    if (typeof sockets === 'number') {
+      host.failed = sockets;
+      return;
+    }
+    sourceAddressFor(address, family).then(
+      (src) => {
+        const s = parseIp(src);
+        if (s === null || s.family !== family) return this.failHost(host, Outcome.LocalError);
+        host.src = addressBytes(s);
+        host.pseudo = synPseudoSum(host.src, host.dst);
+        const waiting = host.waiting;
+        host.waiting = [];
+        for (const id of waiting) this.enqueue(id);
+      },
+      (err: NodeJS.ErrnoException) => this.failHost(host, outcomeOfErrno(err.code)),
+    );
+  }
+
+  removeHost(ref: number): void {
+    const host = this.hosts.get(ref);
+    if (host === undefined) return;
+    this.hosts.delete(ref);
+    if (host.dst.length === 0) return; // never registered by address
+    const key = addressKey(host.dst);
+    const left = (this.byAddress.get(key) ?? []).filter((h) => h !== host);
+    if (left.length > 0) this.byAddress.set(key, left);
+    else this.byAddress.delete(key);
+  }
+
+  probe(id: number, ref: number, port: number, timeoutMs: number): void {
+    const host = this.hosts.get(ref);
+    if (host === undefined) throw new Error(`probe for unknown host ref ${ref}`);
+    this.pending.set(id, { ref, port, timeoutMs, sentAt: NaN });
+    this.byTarget.set(ref * 65536 + port, id);
+    if (host.failed !== null) {
+      const outcome = host.failed;
+      queueMicrotask(() => this.settle(id, outcome));
+    } else if (host.src === null) {
+      host.waiting.push(id);
+    } else {
+      this.enqueue(id);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const id of [...this.pending.keys()]) this.settle(id, Outcome.Timeout);
+    // The worker may be inside recvMany on these fds: stop it before closing them.
+    await this.worker.terminate();
+    for (const s of this.sockets.values()) {
+      if (typeof s === 'number') continue;
+      this.api.close(s.tcp);
+      this.api.close(s.icmp);
+    }
+    this.sockets.clear();
+  }
+
+  /** The raw sockets of a family, opened on first use; an outcome code when they cannot be. */
+  private socketsFor(family: 4 | 6): FamilySockets | OutcomeCode {
+    const have = this.sockets.get(family);
+    if (have !== undefined) return have;
+    let tcp = -1;
+    let icmp = -1;
+    try {
+      tcp = this.api.open(family, IPPROTO.TCP);
+      icmp = this.api.open(family, family === 4 ? IPPROTO.ICMP : IPPROTO.ICMPV6);
+      // Without filters a raw TCP socket queues a copy of every segment this machine receives.
+      this.api.attachFilter(tcp, tcpDstPortFilter(family, this.sourcePort));
+      this.api.attachFilter(icmp, unreachableFilter(family));
+    } catch {
+      // No IPv6 on this machine, typically (EAFNOSUPPORT): its probes fail, the others go on.
+      if (tcp >= 0) this.api.close(tcp);
+      if (icmp >= 0) this.api.close(icmp);
+      this.sockets.set(family, Outcome.LocalError);
+      return Outcome.LocalError;
+    }
+    const s = { tcp, icmp };
+    this.sockets.set(family, s);
+    const fds: number[] = [];
+    const kinds: SocketKind[] = [];
+    for (const v of this.sockets.values()) {
+      if (typeof v === 'number') continue;
+      fds.push(v.tcp, v.icmp);
+      kinds.push('tcp', 'icmp');
+    }
+    this.worker.postMessage({ t: 'fds', fds, kinds } satisfies ToReceiver);
+    return s;
+  }
+
+  private failHost(host: Host, outcome: OutcomeCode): void {
+    host.failed = outcome;
+    const waiting = host.waiting;
+    host.waiting = [];
+    for (const id of waiting) this.settle(id, outcome);
+  }
+
+  private enqueue(id: number): void {
+    this.queue.push(id);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Sends every queued SYN, a batch per family at a time. */
+  private flush(): void {
+    this.flushQueued = false;
+    // Until the receive thread is up (tens of ms; more under tsx), answers would wait unread
+    // and their probes time out: hold the SYNs back instead.
+    if (!this.reading) return;
+    const queue = this.queue;
+    this.queue = [];
+    if (this.closed) return;
+    const byFamily: Record<4 | 6, number[]> = { 4: [], 6: [] };
+    for (const id of queue) {
+      const p = this.pending.get(id);
+      if (p === undefined) continue;
+      const host = this.hosts.get(p.ref);
+      if (host === undefined) this.settle(id, Outcome.LocalError); // removed with probes pending: a caller bug, but answer anyway
+      else byFamily[host.family].push(id);
+    }
+    for (const family of [4, 6] as const) {
+      const ids = byFamily[family];
+      for (let i = 0; i < ids.length; i += BATCH) this.sendBatch(family, ids.slice(i, i + BATCH));
+    }
+  }
+
+  private sendBatch(family: 4 | 6, ids: number[]): void {
+    const sockets = this.sockets.get(family);
+    if (sockets === undefined || typeof sockets === 'number') {
+      for (const id of ids) this.settle(id, typeof sockets === 'number' ? sockets : Outcome.LocalError);
+      return;
+    }
+    const buf = this.batch;
+    for (let i = 0; i < ids.length; i++) {
+      const p = this.pending.get(ids[i]!)!;
+      const host = this.hosts.get(p.ref)!;
+      const off = i * RECORD;
+      buf.writeUInt32LE(SYN_LENGTH, off); // u16 length + u16 zero
+      buf.writeUInt32LE(0, off + 4); // scope id
+      buf.set(host.dst, off + 8);
+      writeSyn(buf, off + SEND_HEADER, this.sourcePort, p.port, synCookie(this.key, host.src!, host.dst, this.sourcePort, p.port), host.pseudo);
+    }
+    let i = 0;
+    while (i < ids.length) {
+      // Taken before the call: on loopback the answer can be read before sendMany returns.
+      const sentAt = monotonicMs();
+      const r = this.api.sendMany(sockets.tcp, family, buf.subarray(i * RECORD, ids.length * RECORD), ids.length - i);
+      for (let k = i; k < i + r.sent; k++) this.track(ids[k]!, sentAt);
+      i += r.sent;
+      if (r.code === null) break;
+      if (r.code === 'EAGAIN' || r.code === 'ENOBUFS') {
+        // Queues are full: the rest of the batch was not sent. The engine retries Resource.
+        for (; i < ids.length; i++) this.settle(ids[i]!, Outcome.Resource);
+      } else {
+        // This one packet was refused (no route, a local firewall): the others may still go.
+        this.settle(ids[i]!, outcomeOfErrno(r.code));
+        i++;
+      }
+    }
+  }
+
+  private track(id: number, sentAt: number): void {
+    const p = this.pending.get(id);
+    if (p === undefined) return;
+    p.sentAt = sentAt;
+    const deadline = sentAt + p.timeoutMs;
+    this.heap.push(deadline, id);
+    if (deadline < this.timerAt) this.arm(deadline);
+  }
+
+  private arm(at: number): void {
+    if (this.closed) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    // A few ms of slack batches expiries together.
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, at - monotonicMs()) + 2);
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = monotonicMs();
+    const expired: number[] = [];
+    while (this.heap.size > 0 && this.heap.peek() <= now) expired.push(this.heap.pop());
+    // Judge after the poll phase (setImmediate): replies the worker already posted are
+    // delivered there, and must win over a timeout that fell due in the same turn.
+    if (expired.length > 0) setImmediate(() => this.expire(expired));
+    if (this.heap.size > 0) this.arm(this.heap.peek());
+  }
+
+  private expire(ids: number[]): void {
+    for (const id of ids) this.settle(id, Outcome.Timeout);
+  }
+
+  /** The worker reads the sockets now: SYNs held back until then may go (see flush). */
+  private receiving(): void {
+    this.reading = true;
+    if (this.queue.length > 0) this.flush();
+  }
+
+  private onReplies(b: ReplyBatch): void {
+    for (let i = 0; i + REPLY_FIELDS <= b.length; i += REPLY_FIELDS) {
+      const hosts = this.byAddress.get(b[i] as string);
+      if (hosts === undefined) continue;
+      const port = b[i + 1] as number;
+      for (const host of hosts) {
+        const id = this.byTarget.get(host.ref * 65536 + port);
+        if (id === undefined) continue;
+        const p = this.pending.get(id);
+        // Not sent yet (a retry still queued) or already settled: a late or duplicate reply.
+        if (p === undefined || Number.isNaN(p.sentAt)) continue;
+        const kind = b[i + 2] as number;
+        const ttl = b[i + 3] as number;
+        const rtt = Math.max(0, (b[i + 7] as number) - p.sentAt);
+        if (kind === ReplyKind.SynAck) this.settle(id, Outcome.Open, rtt, ttl);
+        else if (kind === ReplyKind.Rst) this.settle(id, Outcome.Refused, rtt, ttl);
+        else {
+          const type = b[i + 4] as number;
+          const code = b[i + 5] as number;
+          const outcome = icmpOutcome(host.family, type, code);
+          if (outcome === null) continue;
+          this.settle(id, outcome, rtt, ttl, unreachReason(host.family, type, code) ?? undefined, { type, code, from: b[i + 6] as string });
+        }
+      }
+    }
+  }
+
+  /** Reports a probe once; later calls for the same id are ignored. */
+  private settle(id: number, outcome: OutcomeCode, rttMs?: number, ttl?: number, reason?: UnreachReason, icmp?: IcmpDetail): void {
+    const p = this.pending.get(id);
+    if (p === undefined) return;
+    this.pending.delete(id);
+    const target = p.ref * 65536 + p.port;
+    if (this.byTarget.get(target) === id) this.byTarget.delete(target);
+    const rtt = rttMs ?? (Number.isNaN(p.sentAt) ? 0 : Math.max(0, monotonicMs() - p.sentAt));
+    if (ttl === undefined) this.onResult(id, outcome, rtt);
+    else this.onResult(id, outcome, rtt, ttl, reason, icmp);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * A small network of namespaces for host-discovery tests, connected to nothing outside itself:
+ *
+ *   scanner ── br0 198.18.200.0/24 ── five LAN hosts (directly connected: ARP decides)
+ *      └── 198.18.202.0/30 ── router ── br1 198.18.201.0/24 ── five routed hosts (probes decide)
+ *
+ * Each host answers only some probes (nftables drops the rest), so that every discovery
+ * reason shows up; the other addresses of both /24s have no host. The router forwards but
+ * drops everything addressed to itself, so its own address on the routed /24 looks down.
+ * Every namespace is `pcx-dsc<pid>-<role>`, with an owner file where test/helpers/testbed.ts
+ * keeps its own, so that helper's leftover sweep treats ours the same way (removed only when
+ * the owner is dead). Nothing here has a route to the root namespace or beyond.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cleanLeftovers } from './testbed.js';
+
+/** What a test host answers. Unlisted TCP ports are closed (the kernel's RST) unless tcpDrop. */
+export interface HostBehaviour {
+  /** Last octet of the host's address in its /24. */
+  readonly octet: number;
+  /** ICMP echo requests dropped. */
+  readonly dropEcho?: boolean;
+  /** ICMP timestamp requests dropped. */
+  readonly dropTimestamp?: boolean;
+  /** Every TCP segment to a port other than `open` dropped. */
+  readonly tcpDrop?: boolean;
+  /** Ports with a listener. */
+  readonly open?: readonly number[];
+  /** Every IPv4 packet dropped: the host answers ARP only. */
+  readonly dropAll?: boolean;
+  /** What nmap -sn as root should say about it, on its network. */
+  readonly reason: string;
+}
+
+/** The running network. */
+export interface LanTestbed {
+  /** The namespace to run scanners in. */
+  readonly scanner: string;
+  /** 198.18.200.0/24 (on-link) and 198.18.201.0/24 (behind the router). */
+  readonly lanNet: string;
+  readonly routedNet: string;
+  /** The scanner's own address on the LAN. */
+  readonly scannerLan: string;
+  readonly lanHosts: readonly (HostBehaviour & { readonly address: string })[];
+  readonly routedHosts: readonly (HostBehaviour & { readonly address: string })[];
+  /** Stops the listeners and removes every namespace. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The LAN: one host per way of answering, and one that answers ARP only. */
+export const LAN_HOSTS: readonly HostBehaviour[] = [
+  { octet: 10, dropTimestamp: true, tcpDrop: true, reason: 'echo-reply' },
+  { octet: 20, dropEcho: true, dropTimestamp: true, reason: 'reset' },
+  { octet: 30, dropEcho: true, dropTimestamp: true, open: [80], reason: 'reset' },
+  { octet: 40, dropEcho: true, dropTimestamp: true, tcpDrop: true, open: [443], reason: 'syn-ack' },
+  { octet: 50, dropAll: true, reason: 'arp-response' },
+];
+
+/** Behind the router: the first four as on the LAN, and one answering only timestamps. */
+export const ROUTED_HOSTS: readonly HostBehaviour[] = [...LAN_HOSTS.slice(0, 4), { octet: 60, dropEcho: true, tcpDrop: true, reason: 'timestamp-reply' }];
+
+const OWNERS = '/run/pcx-testbed';
+const LISTENERS = fileURLToPath(new URL('./listeners.mjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function run(cmd: string, args: readonly string[], input?: string): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function tryRun(cmd: string, args: readonly string[]): void {
+  try {
+    run(cmd, args);
+  } catch {
+    // best effort: teardown of something already gone
+  }
+}
+
+/** The nftables ruleset of one host. */
+function hostRules(h: HostBehaviour): string {
+  const lines = ['table inet pcx {', '  chain input {', '    type filter hook input priority 0; policy accept;', '    iif lo accept'];
+  if (h.dropAll === true) lines.push('    meta nfproto ipv4 drop');
+  if (h.dropEcho === true) lines.push('    icmp type echo-request drop');
+  if (h.dropTimestamp === true) lines.push('    icmp type timestamp-request drop');
+  if (h.tcpDrop === true) lines.push(h.open?.length ? `    tcp dport != { ${h.open.join(', ')} } drop` : '    meta l4proto tcp drop');
+  lines.push('  }', '}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Starts the listeners helper in `ns` and waits for its "ready"; it exits when our pipe closes. */
+function startListeners(ns: string, ports: readonly number[]): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, LISTENERS, ...ports.map(String)], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`listeners did not start in ${ns}: ${out}`));
+    }, 10_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (!out.includes('ready')) return;
+      clearTimeout(timer);
+      child.unref();
+      for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
+      resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`listeners exited with ${String(code)} in ${ns}: ${out}`));
+    });
+  });
+}
+
+/** Whether this process can build the network (root, ip, nft, network namespaces), and why not. */
+export function canBuildLan(): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
+  if (process.platform !== 'linux') return { ok: false, reason: `network namespaces are Linux-only (this is ${process.platform})` };
+  if (process.getuid?.() !== 0) return { ok: false, reason: 'network-namespace tests need root (CI runs as root)' };
+  for (const tool of ['ip', 'nft']) {
+    try {
+      run('sh', ['-c', `command -v ${tool}`]);
+    } catch {
+      return { ok: false, reason: `${tool} is not installed (scripts/ci.sh installs it)` };
+    }
+  }
+  const probe = `pcx-probe-${process.pid}`;
+  try {
+    run('ip', ['netns', 'add', probe]);
+    run('ip', ['netns', 'del', probe]);
+  } catch (err) {
+    return { ok: false, reason: `ip netns does not work here: ${(err as Error).message.split('\n')[0] ?? ''}` };
+  }
+  return { ok: true };
+}
+
+/** Builds the network (see the file comment). Needs root, ip and nft. */
+export async function createLanTestbed(): Promise<LanTestbed> {
+  cleanLeftovers();
+  const tag = `pcx-dsc${process.pid}`;
+  const made: string[] = [];
+  const children: ChildProcess[] = [];
+  let closed = false;
+  const teardown = (): void => {
+    if (closed) return;
+    closed = true;
+    process.removeListener('exit', teardown);
+    for (const c of children) c.kill('SIGTERM');
+    for (const ns of made) {
+      tryRun('ip', ['netns', 'del', ns]);
+      rmSync(`${OWNERS}/${ns}`, { force: true });
+    }
+  };
+  process.once('exit', teardown);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      teardown();
+      // Our listener replaced the default action; re-raise so the process still ends by it.
+      process.kill(process.pid, sig);
+    });
+  }
+
+  const addNs = (role: string): string => {
+    const ns = `${tag}-${role}`;
+    run('ip', ['netns', 'add', ns]);
+    made.push(ns);
+    mkdirSync(OWNERS, { recursive: true });
+    writeFileSync(`${OWNERS}/${ns}`, `${process.pid}\n`);
+    run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    return ns;
+  };
+  const ip = (ns: string, ...args: string[]): string => run('ip', ['-n', ns, ...args]);
+  const nsRun = (ns: string, cmd: string, args: readonly string[], input?: string): string => run('ip', ['netns', 'exec', ns, cmd, ...args], input);
+
+  /** A host namespace on bridge `br` of namespace `hub`, with its address and default route. */
+  const addHost = (role: string, h: HostBehaviour, hub: string, br: string, net: string, gateway: string | undefined): string => {
+    const ns = addNs(role);
+    const port = `p${role}`.slice(0, 15);
+    ip(hub, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
+    ip(hub, 'link', 'set', port, 'master', br);
+    ip(hub, 'link', 'set', port, 'up');
+    ip(ns, 'addr', 'add', `${net}.${h.octet}/24`, 'dev', 'eth0');
+    ip(ns, 'link', 'set', 'eth0', 'up');
+    if (gateway !== undefined) ip(ns, 'route', 'add', 'default', 'via', gateway);
+    nsRun(ns, 'nft', ['-f', '-'], hostRules(h));
+    return ns;
+  };
+
+  try {
+    const scanner = addNs('scan');
+    const router = addNs('rtr');
+    // The scanner's LAN: a bridge it owns, so br0 is an Ethernet link with an on-link /24.
+    ip(scanner, 'link', 'add', 'br0', 'type', 'bridge');
+    ip(scanner, 'addr', 'add', '198.18.200.1/24', 'dev', 'br0');
+    ip(scanner, 'link', 'set', 'br0', 'up');
+    // The transit link and the routed /24 behind it.
+    ip(scanner, 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'down0', 'netns', router);
+    ip(scanner, 'addr', 'add', '198.18.202.1/30', 'dev', 'up0');
+    ip(scanner, 'link', 'set', 'up0', 'up');
+    ip(router, 'addr', 'add', '198.18.202.2/30', 'dev', 'down0');
+    ip(router, 'link', 'set', 'down0', 'up');
+    ip(scanner, 'route', 'add', '198.18.201.0/24', 'via', '198.18.202.2');
+    ip(router, 'link', 'add', 'br1', 'type', 'bridge');
+    ip(router, 'addr', 'add', '198.18.201.1/24', 'dev', 'br1');
+    ip(router, 'link', 'set', 'br1', 'up');
+    nsRun(router, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+    // Silent itself, so the routed /24 holds exactly the hosts below; forwarding is untouched.
+    nsRun(router, 'nft', ['-f', '-'], 'table inet pcx {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    iifname "down0" drop\n  }\n}\n');
+
+    const lanHosts = LAN_HOSTS.map((h) => ({ ...h, address: `198.18.200.${h.octet}`, ns: addHost(`l${h.octet}`, h, scanner, 'br0', '198.18.200', undefined) }));
+    const routedHosts = ROUTED_HOSTS.map((h) => ({ ...h, address: `198.18.201.${h.octet}`, ns: addHost(`r${h.octet}`, h, router, 'br1', '198.18.201', '198.18.201.1') }));
+    for (const h of [...lanHosts, ...routedHosts]) {
+      if (h.open?.length) children.push(await startListeners(h.ns, h.open));
+    }
+    return {
+      scanner,
+      lanNet: '198.18.200.0/24',
+      routedNet: '198.18.201.0/24',
+      scannerLan: '198.18.200.1',
+      lanHosts,
+      routedHosts,
+      close() {
+        teardown();
+        return Promise.resolve();
+      },
+    };
+  } catch (err) {
+    teardown();
+    throw err;
+  }
+}

@@ -294,7 +294,7 @@ static napi_value js_recv_many(napi_env env, napi_callback_info info) {
   int ready = poll(pfd, nfds, timeout);
   if (ready < 0 && errno != EINTR) return throw_errno(env, "poll", errno);
   if (ready <= 0) {
-    napi_create_buffer(env, 0, NULL, &result);
+    if (napi_create_buffer(env, 0, NULL, &result) != napi_ok) return NULL; /* terminating, as below */
     return result;
   }
   /* A closed fd would make poll() return at once forever: say so instead of spinning. */
@@ -359,7 +359,9 @@ static napi_value js_recv_many(napi_env env, napi_callback_info info) {
   }
   napi_status st = napi_create_buffer_copy(env, used, out, NULL, &result);
   free(out);
-  if (st != napi_ok) return throw_errno(env, "recvMany", ENOMEM);
+  /* Failure here means the thread is being terminated (it slept in poll() through
+     worker.terminate()): JS cannot run any more, and throwing now would abort the process. */
+  if (st != napi_ok) return NULL;
   return result;
 }
 

@@ -211,8 +211,13 @@ export class SynProber implements Prober {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     for (const id of [...this.pending.keys()]) this.settle(id, Outcome.Timeout);
-    // The worker may be inside recvMany on these fds: stop it before closing them.
-    await this.worker.terminate();
+    // The worker may be inside recvMany on these fds: let it stop between two calls (at most
+    // one poll timeout away) and exit before closing them; terminate() only if it does not.
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ t: 'stop' } satisfies ToReceiver);
+    const timer = setTimeout(() => void this.worker.terminate(), 1000);
+    await exited;
+    clearTimeout(timer);
     for (const s of this.sockets.values()) {
       if (typeof s === 'number') continue;
       this.api.close(s.tcp);

@@ -13,8 +13,8 @@ export interface ReceiveWorkerData {
   readonly port: number;
 }
 
-/** Messages to the receive worker: the full list of sockets to read (sent again when it grows). */
-export type ToReceiver = { readonly t: 'fds'; readonly fds: readonly number[]; readonly kinds: readonly SocketKind[] };
+/** Messages to the receive worker: the full list of sockets to read (sent again when it grows); stop reading and exit. */
+export type ToReceiver = { readonly t: 'fds'; readonly fds: readonly number[]; readonly kinds: readonly SocketKind[] } | { readonly t: 'stop' };
 
 /** Messages from the receive worker: reading has started; replies (each with its arrival time). */
 export type FromReceiver = { readonly t: 'ready' } | { readonly t: 'replies'; readonly batch: ReplyBatch };
@@ -34,8 +34,10 @@ if (port !== null) {
   let fds: readonly number[] = [];
   let kinds: readonly SocketKind[] = [];
   let running = false;
+  let stopped = false;
 
   const loop = (): void => {
+    if (stopped) return;
     const buf = api.recvMany(fds, POLL_MS, MAX_PACKETS);
     if (buf.length > 0) {
       const batch: ReplyBatch = [];
@@ -47,6 +49,12 @@ if (port !== null) {
   };
 
   port.on('message', (m: ToReceiver) => {
+    if (m.t === 'stop') {
+      // Between two recvMany calls: the owner may close the fds once this thread has exited.
+      stopped = true;
+      port.close();
+      return;
+    }
     fds = m.fds;
     kinds = m.kinds;
     if (!running && fds.length > 0) {

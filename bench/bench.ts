@@ -9,6 +9,7 @@
  *
  *   node --import tsx bench/bench.ts [--profiles loopback,lan,wan,hardened] [--runs 3] [--ipv6]
  *        [--scan-args "-T4"] [--nmap-args "-T4"] [--timeout 600] [--no-write] [--section NAME]
+ *        [--type sT|sS]
  *
  * --ipv6 adds an IPv6 row per profile. --timeout is per tool run, in seconds. The table goes
  * between <!-- bench:begin --> and <!-- bench:end -->, or <!-- bench:NAME:begin --> /
@@ -55,6 +56,9 @@ const ipv6 = argv.includes('--ipv6');
 const scanArgs = opt('--scan-args', '').split(' ').filter(Boolean);
 const nmapArgs = opt('--nmap-args', '-T4').split(' ').filter(Boolean);
 const section = opt('--section', '');
+// The TCP scan both tools run: -sT (connect) or -sS (SYN, as root).
+const technique = opt('--type', 'sT');
+if (technique !== 'sT' && technique !== 'sS') throw new Error(`--type must be sT or sS, got ${technique}`);
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'dist/cli/bin.js');
@@ -100,7 +104,7 @@ function expand(list: string): number[] {
 async function runNmap(target: string): Promise<Run> {
   const xml = join(work, 'nmap.xml');
   rmSync(xml, { force: true });
-  const t = await timed('nmap', ['-sT', ...nmapArgs, '-p-', '-Pn', '-n', ...(target.includes(':') ? ['-6'] : []), '-oX', xml, target]);
+  const t = await timed('nmap', [`-${technique}`, ...nmapArgs, '-p-', '-Pn', '-n', ...(target.includes(':') ? ['-6'] : []), '-oX', xml, target]);
   const states = new Map<number, string>();
   if (t.error !== undefined || !existsSync(xml)) return { ...t, states, error: t.error ?? 'no XML output' };
   type Extra = { state: string; extrareasons?: { ports?: string }[] };
@@ -120,7 +124,7 @@ async function runNmap(target: string): Promise<Run> {
 async function runPortcullis(target: string): Promise<Run> {
   const out = join(work, 'portcullis.ndjson');
   rmSync(out, { force: true });
-  const t = await timed(process.execPath, [BIN, 'scan', '-sT', '-p-', '-Pn', '-n', ...scanArgs, '-oJ', out, target]);
+  const t = await timed(process.execPath, [BIN, 'scan', `-${technique}`, '-p-', '-Pn', '-n', ...scanArgs, '-oJ', out, target]);
   const states = new Map<number, string>();
   if (t.error !== undefined || !existsSync(out)) return { ...t, states, error: t.error ?? 'no NDJSON output' };
   for (const line of readFileSync(out, 'utf8').split('\n')) {
@@ -268,7 +272,7 @@ function report(rows: Row[], withPortcullis: boolean): string {
   const set = (rs: readonly PortRange[]): string => rs.map(([a, b]) => `${a}-${b}`).join(', ');
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), Linux ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}, Node ${process.version}, ${nmapVersion}.`,
-    `Median of ${runs} run(s) per tool, alternating which goes first; all 65,535 TCP ports; \`nmap -sT ${nmapArgs.join(' ')} -p- -Pn -n\` vs \`portcullis scan -sT -p- -Pn -n${scanArgs.length > 0 ? ` ${scanArgs.join(' ')}` : ''}\`.`,
+    `Median of ${runs} run(s) per tool, alternating which goes first; all 65,535 TCP ports; \`nmap -${technique} ${nmapArgs.join(' ')} -p- -Pn -n\` vs \`portcullis scan -${technique} -p- -Pn -n${scanArgs.length > 0 ? ` ${scanArgs.join(' ')}` : ''}\`.`,
   ];
   if (profileText !== '') lines.push(`Namespace hosts: open ${OPEN.join(', ')}; DROP ${set(DROP)}; REJECT admin-prohibited ${set(REJECT_ADMIN)}; REJECT tcp-reset ${set(REJECT_RESET)}; the rest closed (hardened: everything but the open ports dropped). Profiles: ${profileText}.`);
   if (rows.some((r) => r.profile === 'loopback')) lines.push('Loopback: 5 listeners of ours plus whatever `ss -ltn` shows listening.');

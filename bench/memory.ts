@@ -13,7 +13,7 @@ const prefix = Number(process.argv[process.argv.indexOf('--prefix') + 1] ?? 16) 
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 
 function run(ns: string, target: string): { rssMb: number; wall: number } {
-  const r = execFileSync('sh', ['-c', `ip netns exec ${ns} /usr/bin/time -f '@@%M %e' ${process.execPath} ${BIN} scan -p 1-100 -n -Pn --no-progress -oJ /dev/null ${target} 2>&1 >/dev/null | grep @@`], { encoding: 'utf8' });
+  const r = execFileSync('sh', ['-c', `ip netns exec ${ns} /usr/bin/time -f '@@%M %e' ${process.execPath} ${BIN} scan -sT -p 1-100 -n -Pn --no-progress -oJ /dev/null ${target} 2>&1 >/dev/null | grep @@`], { encoding: 'utf8' });
   const [m, e] = r.trim().slice(2).split(' ').map(Number) as [number, number];
   return { rssMb: m / 1024, wall: e };
 }

@@ -3,7 +3,7 @@
  * streams. Never calls process.exit(): bin.ts owns the process.
  */
 import { readFileSync } from 'node:fs';
-import { isPortcullisError, PortcullisError, t, type Bilingual } from '../core/errors.js';
+import { invalidOption, isPortcullisError, PortcullisError, t, type Bilingual } from '../core/errors.js';
 import { parseTargetFile } from '../core/target-spec.js';
 import type { ScanEvent, ScanSummary } from '../core/types.js';
 import { openSink, type ReportSink } from '../report/sink.js';
@@ -83,9 +83,14 @@ async function runScan(
     throw new PortcullisError('PC_EMPTY_INPUT', t('no targets were given (name at least one address, range or hostname, or use -iL)', 'no se indicó ningún objetivo (indique al menos una dirección, rango o nombre de host, o use -iL)'), { subject: 'targets' });
   }
 
+  if (o.synScan === true && o.connectScan === true) throw invalidOption('-sS', t('choose one TCP scan type: -sS or -sT', 'elija un solo tipo de escaneo TCP: -sS o -sT'));
   let live: Readonly<ScanProgress> | undefined;
   const options: ScanOptions = {
     targets,
+    tcpScan: o.synScan === true ? 'syn' : o.connectScan === true ? 'connect' : o.udpScan === true ? undefined : 'auto',
+    udp: o.udpScan,
+    udpFast: o.udpFast,
+    verify: o.verify,
     ports: o.ports,
     topPorts: o.topPorts,
     excludePorts: o.excludePorts,

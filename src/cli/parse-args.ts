@@ -23,7 +23,12 @@ export interface ScanCliOptions {
   sequential?: boolean;
   seed?: string;
   connectScan?: boolean;
+  synScan?: boolean;
+  udpScan?: boolean;
+  udpFast?: boolean;
+  verify?: boolean;
   noPing?: boolean;
+  pingOnly?: boolean;
   timing?: number;
   minRate?: number;
   maxRate?: number;

@@ -60,6 +60,14 @@ export interface PortResult {
   readonly tries: number;
   /** TTL (IPv4) or hop limit (IPv6) of the reply that decided the state; raw scans only. */
   readonly reasonTtl?: number | undefined;
+  /**
+   * For open TCP ports that were checked with a full connection and a data exchange (on a host
+   * that answers for every port, or with --verify): true when the service exchanged data,
+   * false when it did not (see `verifyReason`). Absent when no check was made.
+   */
+  readonly verified?: boolean | undefined;
+  /** Why an open port stayed unverified: reset-after-handshake, closed-without-data, no-data, refused, no-connection. */
+  readonly verifyReason?: string | undefined;
   /** What is (probably) behind the port; for now the registered service name ("table"). */
   readonly service?: ServiceInfo | undefined;
 }

@@ -21,6 +21,7 @@ const en = {
   interrupted: () => 'Scan interrupted: the results above are complete up to that point.',
   warning: (m: string) => `Warning: ${m}`,
   state: (s: string) => s,
+  unverified: (state: string) => `${state} (unverified)`,
   /** A state as an adjective of "ports" (Spanish adjectives agree in number: "puertos cerrados"). */
   statePlural: (s: string) => s,
 };
@@ -42,6 +43,7 @@ const es: typeof en = {
   done: (hosts, up, secs) => `Portcullis terminó: ${hosts} ${hosts === 1 ? 'dirección' : 'direcciones'} IP (${up} host${up === 1 ? '' : 's'} activo${up === 1 ? '' : 's'}) escaneada${hosts === 1 ? '' : 's'} en ${secs} segundos`,
   interrupted: () => 'Escaneo interrumpido: los resultados de arriba están completos hasta ese momento.',
   warning: (m) => `Aviso: ${m}`,
+  unverified: (state) => `${state} (sin verificar)`,
   state: (s) => ({ open: 'abierto', closed: 'cerrado', filtered: 'filtrado', unfiltered: 'no filtrado', 'open|filtered': 'abierto|filtrado', 'closed|filtered': 'cerrado|filtrado' })[s] ?? s,
   statePlural: (s) => ({ open: 'abiertos', closed: 'cerrados', filtered: 'filtrados', unfiltered: 'no filtrados', 'open|filtered': 'abiertos|filtrados', 'closed|filtered': 'cerrados|filtrados' })[s] ?? s,
 };

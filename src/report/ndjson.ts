@@ -24,7 +24,7 @@ export class NdjsonSink implements ReportSink {
   port(r: PortResult): void {
     // The hot path (one line per port): the common shape is written directly, the same text
     // JSON.stringify(portRecord(r)) gives (a unit test holds the two equal).
-    if (r.service === undefined || (r.service.product === undefined && r.service.version === undefined && r.service.extrainfo === undefined && r.service.cpe === undefined)) {
+    if (r.verified === undefined && (r.service === undefined || (r.service.product === undefined && r.service.version === undefined && r.service.extrainfo === undefined && r.service.cpe === undefined))) {
       this.out.write(portLine(r));
     } else this.line(portRecord(r));
   }

@@ -75,7 +75,16 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
     lines.push(m.notShown([...hidden].map(([state, e]) => m.notShownPart(e.count, m.statePlural(state), proto, formatReasons(e.reasons))).join(', ')));
   }
   if (rows.length > 0) {
-    const cells = rows.map((p) => [`${p.port}/${p.proto}`, m.state(p.state), escapeTerminal(p.service?.name ?? 'unknown'), p.reason] as const);
+    const cells = rows.map(
+      (p) =>
+        [
+          `${p.port}/${p.proto}`,
+          p.verified === false ? m.unverified(m.state(p.state)) : m.state(p.state),
+          escapeTerminal(p.service?.name ?? 'unknown'),
+          // As nmap --reason: "syn-ack ttl 64"; an unverified port says why.
+          `${p.reason}${p.reasonTtl !== undefined ? ` ttl ${p.reasonTtl}` : ''}${p.verified === false && p.verifyReason !== undefined ? `, ${p.verifyReason}` : ''}`,
+        ] as const,
+    );
     // As nmap: each column as wide as its longest cell, then one space.
     const w0 = Math.max(m.colPort().length, ...cells.map((x) => x[0].length));
     const w1 = Math.max(m.colState().length, ...cells.map((x) => x[1].length));

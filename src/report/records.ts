@@ -36,6 +36,8 @@ export function portRecord(r: PortResult): Record<string, unknown> {
     reason_ttl: r.reasonTtl,
     rtt_ms: r.rttMs,
     tries: r.tries,
+    verified: r.verified,
+    verify_reason: r.verifyReason,
     service: service(r.service),
   };
 }

@@ -2,7 +2,9 @@
  * Scan options: what a library caller or the CLI asks for, validated once at the boundary
  * (each bad field named), defaults resolved once, and frozen.
  */
-import { invalidOption, PortcullisError } from '../core/errors.js';
+import { invalidOption, PortcullisError, t } from '../core/errors.js';
+import type { Proto, ScanType } from '../core/types.js';
+import { synScanAvailability } from './syn-prober.js';
 import { parsePortSpec, excludePorts, formatPortList, type PortSet } from '../core/port-spec.js';
 import { parseTarget, type TargetSpec } from '../core/target-spec.js';
 import { randomSeed } from '../core/permutation.js';
@@ -39,6 +41,18 @@ export interface ScanOptions {
   readonly minRttTimeoutMs?: number | undefined;
   readonly maxRttTimeoutMs?: number | undefined;
   readonly scanDelayMs?: number | undefined;
+  /**
+   * The TCP scan: 'connect' (nmap -sT, no privileges), 'syn' (-sS, raw packets: fails with
+   * PC_PRIVILEGE when they cannot be sent), or 'auto' (SYN when possible, else connect, as nmap
+   * chooses). Default 'auto', or no TCP scan when only `udp` is asked for.
+   */
+  readonly tcpScan?: 'auto' | 'connect' | 'syn' | undefined;
+  /** Confirm every open TCP port with a full connection and a data exchange (hosts that answer for every port always get this). */
+  readonly verify?: boolean | undefined;
+  /** Also (or, without `tcpScan`, only) scan UDP ports (nmap -sU). */
+  readonly udp?: boolean | undefined;
+  /** UDP: do not pace to the target's ICMP rate limit (faster; suppressed answers read open|filtered). */
+  readonly udpFast?: boolean | undefined;
   /** Seed of the randomized order; the same seed gives the same order. */
   readonly seed?: string | undefined;
   /** Scan in natural order (nmap -r). */
@@ -65,8 +79,21 @@ export interface ScanProgress {
   readonly inFlight: number;
 }
 
+/** One protocol's part of a scan: which probe kind, which ports. */
+export interface ProtocolScan {
+  readonly proto: Proto;
+  readonly kind: ScanType;
+  readonly ports: readonly number[];
+  /** nmap's compact form of `ports`. */
+  readonly portSpec: string;
+}
+
 /** Options after validation and defaults. */
 export interface ResolvedScanOptions {
+  /** The scans to run, TCP first; at least one. */
+  readonly scans: readonly ProtocolScan[];
+  readonly udpFast: boolean;
+  readonly verify: boolean;
   readonly targets: readonly TargetSpec[];
   readonly exclude: readonly TargetSpec[];
   readonly ports: PortSet;
@@ -131,25 +158,40 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     maxRate,
   };
 
+  const tcpAsked = o.tcpScan;
+  if (tcpAsked !== undefined && tcpAsked !== 'auto' && tcpAsked !== 'connect' && tcpAsked !== 'syn') throw invalidOption('tcpScan', `"${String(tcpAsked)}" is not auto, connect or syn`);
+  const protos: Proto[] = [];
+  if (tcpAsked !== undefined || o.udp !== true) protos.push('tcp');
+  if (o.udp === true) protos.push('udp');
+
   if (o.ports !== undefined && o.topPorts !== undefined) throw invalidOption('topPorts', 'give either a port list or a number of top ports, not both');
   const top = num('topPorts', o.topPorts, 1, 65535, true);
   let ports: PortSet;
   if (o.ports !== undefined) {
-    ports = parsePortSpec(o.ports, serviceLookup, ['tcp']);
+    ports = parsePortSpec(o.ports, serviceLookup, protos);
   } else {
-    ports = { tcp: serviceLookup.topPorts(top ?? DEFAULT_TOP_PORTS, 'tcp'), udp: [] };
+    const n = top ?? DEFAULT_TOP_PORTS;
+    ports = { tcp: protos.includes('tcp') ? serviceLookup.topPorts(n, 'tcp') : [], udp: protos.includes('udp') ? serviceLookup.topPorts(n, 'udp') : [] };
   }
   if (o.excludePorts !== undefined) ports = excludePorts(ports, parsePortSpec(o.excludePorts, serviceLookup, ['tcp', 'udp']));
-  if (ports.udp.length > 0) {
-    throw invalidOption('ports', 'UDP ports were asked for, but the connect scan covers TCP only (UDP scanning comes with -sU)');
+  if (ports.udp.length > 0 && !protos.includes('udp')) {
+    throw invalidOption('ports', 'UDP ports (U:) were asked for without a UDP scan: add -sU');
   }
-  if (ports.tcp.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', 'no ports are left to scan', { subject: 'ports' });
+  if (ports.tcp.length > 0 && !protos.includes('tcp')) {
+    throw invalidOption('ports', 'TCP ports (T:) were asked for with only a UDP scan: add -sS or -sT');
+  }
+  if (ports.tcp.length + ports.udp.length === 0) throw new PortcullisError('PC_EMPTY_INPUT', 'no ports are left to scan', { subject: 'ports' });
 
   let hostCount = 0;
   for (const t of targets) hostCount += t.kind === 'block' ? t.block.size : 1;
-  if (hostCount * ports.tcp.length > MAX_PAIRS) {
-    throw new PortcullisError('PC_RANGE_TOO_LARGE', `the targets hold ${hostCount} addresses; times ${ports.tcp.length} ports that is more than one scan can address (2^48 pairs)`, { subject: 'targets' });
+  const portCount = Math.max(ports.tcp.length, ports.udp.length);
+  if (hostCount * portCount > MAX_PAIRS) {
+    throw new PortcullisError('PC_RANGE_TOO_LARGE', `the targets hold ${hostCount} addresses; times ${portCount} ports that is more than one scan can address (2^48 pairs)`, { subject: 'targets' });
   }
+
+  const scans: ProtocolScan[] = [];
+  if (ports.tcp.length > 0) scans.push({ proto: 'tcp', kind: tcpKind(tcpAsked ?? 'auto'), ports: ports.tcp, portSpec: formatPortList(ports.tcp) });
+  if (ports.udp.length > 0) scans.push({ proto: 'udp', kind: 'udp', ports: ports.udp, portSpec: formatPortList(ports.udp) });
 
   // The kernel's connect path runs in the calling thread, so probing scales with threads; the
   // main thread probes too (it is idle between events), so cores − 1 workers fill the machine.
@@ -158,6 +200,9 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
   if (connector !== 'auto' && connector !== 'fast' && connector !== 'net') throw invalidOption('connector', `"${String(connector)}" is not auto, fast or net`);
 
   return Object.freeze({
+    scans,
+    udpFast: o.udpFast ?? false,
+    verify: o.verify ?? false,
     targets,
     exclude,
     ports,
@@ -174,6 +219,19 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     args: o.args ?? [],
     onStats: o.onStats,
   });
+}
+
+/** The TCP scan kind to run: 'auto' picks SYN when raw sockets work here, as nmap does for root. */
+function tcpKind(asked: 'auto' | 'connect' | 'syn'): 'connect' | 'syn' {
+  if (asked === 'connect') return 'connect';
+  const raw = synScanAvailability();
+  if (raw.ok) return 'syn';
+  if (asked === 'auto') return 'connect';
+  throw new PortcullisError(
+    'PC_PRIVILEGE',
+    t(`-sS needs raw sockets: ${raw.reason}. Run as root (or give node CAP_NET_RAW), or use -sT.`, `-sS necesita sockets en bruto: ${raw.reason}. Ejecútelo como root (o dé CAP_NET_RAW a node), o use -sT.`),
+    { subject: '-sS' },
+  );
 }
 
 function envNumber(name: string, min: number, max: number): number | undefined {

@@ -4,15 +4,19 @@
  * host is finished, warnings, and one summary. Aborting the signal ends the scan early; the
  * summary then says `interrupted: true` and everything yielded before stays valid.
  */
+import { setMaxListeners } from 'node:events';
 import { PortcullisError } from '../core/errors.js';
 import { formatIp, parseIp, type IpAddress } from '../core/ip.js';
 import { blockOf, type AddressBlock, type TargetSpec } from '../core/target-spec.js';
 import type { TargetSource, PlanTarget } from '../core/scan-plan.js';
-import type { ScanEvent, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
+import type { PortState, ScanEvent, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
 import { serviceName } from '../identify/services.js';
-import { startEngine, type EngineAddress } from './engine.js';
-import { resolveScanOptions, type ResolvedScanOptions, type ScanOptions } from './options.js';
-import { createProber } from './prober.js';
+import { startEngine, type EngineAddress, type EngineSink } from './engine.js';
+import { guardOpenPorts } from './open-guard.js';
+import { verifyOpen, type VerifyTiming } from './open-verifier.js';
+import { resolveScanOptions, type ProtocolScan, type ResolvedScanOptions, type ScanOptions } from './options.js';
+import { createProber, type FatalHandler, type Prober, type ResultHandler } from './prober.js';
+import { createSynProber } from './syn-prober.js';
 import { VERSION } from '../version.js';
 
 interface Entry {
@@ -93,7 +97,7 @@ interface FlowControl {
 }
 
 /**
- * Runs a TCP connect scan, handing each event to `onEvent` synchronously and in order, and
+ * Runs a scan, handing each event to `onEvent` synchronously and in order, and
  * resolves with the summary (also emitted as the last event). The callback form costs no
  * promise per event, which matters at 65,535 results; scan() wraps it as an async iterable.
  * Throws PortcullisError on invalid options.
@@ -113,10 +117,10 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
     tool: 'portcullis',
     version: VERSION,
     args: r.args,
-    scanType: 'connect',
-    protocols: ['tcp'],
-    portSpec: { tcp: r.portSpec },
-    numPorts: r.ports.tcp.length,
+    scanType: r.scans[0]!.kind,
+    protocols: r.scans.map((x) => x.proto),
+    portSpec: Object.fromEntries(r.scans.map((x) => [x.proto, x.portSpec])),
+    numPorts: r.scans.reduce((n, x) => n + x.ports.length, 0),
     numHosts: targets.size,
     startedAt,
     seed: r.seed,
@@ -125,47 +129,90 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
   for (const w of warnings) onEvent({ type: 'warning', warning: w });
 
   const signals = [r.signal, extraSignal].filter((x): x is AbortSignal => x !== undefined);
-  const engine = startEngine(
-    {
-      targets,
-      ports: r.ports.tcp,
-      proto: 'tcp',
-      timing: r.timing,
-      seed: r.seed,
-      sequential: r.sequential,
-      signal: signals.length <= 1 ? signals[0] : AbortSignal.any(signals),
-      createProber: (onResult, onFatal) => createProber({ workers: r.workers, mainShare: r.mainShare, connector: r.connector }, onResult, onFatal),
-      serviceName,
-    },
-    {
+  const signal = signals.length <= 1 ? signals[0] : AbortSignal.any(signals);
+  // Verifications run hundreds at a time, each listening for the abort: one signal of our own
+  // (without the listener limit) follows the caller's, so theirs stays untouched.
+  const verifyStop = new AbortController();
+  setMaxListeners(0, verifyStop.signal);
+  if (signal?.aborted === true) verifyStop.abort();
+  else signal?.addEventListener('abort', () => verifyStop.abort(), { once: true });
+  const totals = { hostsDone: 0, hostsUp: 0, probesSent: 0, pairsDone: 0 };
+  const counts: Partial<Record<PortState, number>> = {};
+  let interrupted = false;
+  // One engine per protocol, TCP first (as nmap reports -sS -sU): each has its own prober and
+  // its own host reports, tagged with the protocol.
+  for (const part of r.scans) {
+    if (interrupted) break;
+    const direct: EngineSink = {
       port: (result) => onEvent({ type: 'port', result }),
       host: (report) => onEvent({ type: 'host', report }),
       congested: flow?.congested,
-    },
-  );
-  flow?.onResume(() => engine.resume());
-  r.onStats?.(engine.stats);
-  const outcome = await engine.done;
-  if (outcome.error !== undefined) {
-    throw new PortcullisError('PC_INTERNAL', `probing failed: ${outcome.error.message}`, { cause: outcome.error });
+    };
+    const guard = part.proto === 'tcp' ? guardOpenPorts(direct, { verifyAll: r.verify, concurrency: 256, verify: (p) => verifyOpen(p.host, p.host.includes(':') ? 6 : 4, p.port, verifyTiming(r), verifyStop.signal) }) : undefined;
+    const engine = startEngine(
+      {
+        targets,
+        ports: part.ports,
+        proto: part.proto,
+        kind: part.kind,
+        timing: r.timing,
+        seed: r.seed,
+        sequential: r.sequential,
+        signal,
+        createProber: (onResult, onFatal) => proberFor(part, r, onResult, onFatal),
+        serviceName,
+      },
+      guard ?? direct,
+    );
+    flow?.onResume(() => engine.resume());
+    r.onStats?.(engine.stats);
+    const outcome = await engine.done;
+    await guard?.drained();
+    if (outcome.error !== undefined) {
+      throw new PortcullisError('PC_INTERNAL', `probing failed: ${outcome.error.message}`, { cause: outcome.error });
+    }
+    interrupted = outcome.interrupted;
+    const st = engine.stats;
+    totals.hostsDone = Math.max(totals.hostsDone, st.hostsDone);
+    totals.hostsUp = Math.max(totals.hostsUp, st.hostsUp);
+    totals.probesSent += st.probesSent;
+    totals.pairsDone += st.pairsDone;
+    for (const [state, n] of Object.entries(st.counts) as [PortState, number][]) counts[state] = (counts[state] ?? 0) + n;
   }
   const endedAt = Date.now();
   const summary: ScanSummary = {
     endedAt,
     elapsedMs: endedAt - startedAt,
-    hostsTotal: engine.stats.hostsDone,
-    hostsUp: engine.stats.hostsUp,
-    probesSent: engine.stats.probesSent,
-    portsScanned: engine.stats.pairsDone,
-    counts: engine.stats.counts,
-    interrupted: outcome.interrupted,
+    hostsTotal: totals.hostsDone,
+    hostsUp: totals.hostsUp,
+    probesSent: totals.probesSent,
+    portsScanned: totals.pairsDone,
+    counts,
+    interrupted,
     failedTargets: failed,
   };
   onEvent({ type: 'summary', summary });
   return summary;
 }
 
-/** Runs a TCP connect scan and yields its events. Throws PortcullisError on invalid options. */
+/** How long an open-port verification waits: a connect as long as the scan's largest RTT timeout, then a short quiet spell. */
+function verifyTiming(r: ResolvedScanOptions): VerifyTiming {
+  return { connectMs: Math.min(Math.max(r.timing.maxRttTimeoutMs, 1000), 5000), quietMs: 800 };
+}
+
+/** The prober that runs one protocol's probes. */
+function proberFor(part: ProtocolScan, r: ResolvedScanOptions, onResult: ResultHandler, onFatal: FatalHandler): Prober {
+  switch (part.kind) {
+    case 'syn':
+      return createSynProber({}, onResult, onFatal);
+    case 'connect':
+      return createProber({ workers: r.workers, mainShare: r.mainShare, connector: r.connector }, onResult, onFatal);
+    case 'udp':
+      throw new PortcullisError('PC_INTERNAL', 'the UDP prober is not wired yet');
+  }
+}
+
+/** Runs a scan (TCP connect or SYN, and/or UDP) and yields its events. Throws PortcullisError on invalid options. */
 export async function* scan(options: ScanOptions): AsyncGenerator<ScanEvent, void, undefined> {
   const queue: ScanEvent[] = [];
   let wake: (() => void) | undefined;

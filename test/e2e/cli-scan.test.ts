@@ -27,7 +27,7 @@ test('cli scan prints the nmap-like table and writes -oA files', async () => {
   const l = await startListeners(2);
   try {
     const base = join(dir, 'all');
-    const r = await runCli(['scan', '-p', `${l.ports.join(',')},1`, '--reason', '-oA', base, '127.0.0.1']);
+    const r = await runCli(['scan', '-sT', '-p', `${l.ports.join(',')},1`, '--reason', '-oA', base, '127.0.0.1']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Starting Portcullis/m);
     assert.match(r.stdout, new RegExp(`^${l.ports[0]}/tcp\\s+open\\s+\\S+\\s+conn-accept$`, 'm'));
@@ -42,7 +42,7 @@ test('cli scan prints the nmap-like table and writes -oA files', async () => {
 });
 
 test('cli scan in Spanish', async () => {
-  const r = await runCli(['scan', '--lang', 'es', '-p', '1', '127.0.0.1']);
+  const r = await runCli(['scan', '-sT', '--lang', 'es', '-p', '1', '127.0.0.1']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Informe de Portcullis para 127\.0\.0\.1/);
   assert.match(r.stdout, /Portcullis terminó: 1 dirección IP/);
@@ -55,7 +55,7 @@ test('cli stopped by SIGINT leaves NDJSON, XML and CSV that parse, and exits 130
   const j = join(dir, 'int.ndjson');
   const c = join(dir, 'int.csv');
   // A rate limit keeps the scan running long enough to interrupt it mid-way.
-  const child = spawnCli(['scan', '-p-', '--max-rate', '4000', '-r', '-oX', x, '-oJ', j, '-oC', c, '127.0.0.1']);
+  const child = spawnCli(['scan', '-sT', '-p-', '--max-rate', '4000', '-r', '-oX', x, '-oJ', j, '-oC', c, '127.0.0.1']);
   await new Promise((r) => setTimeout(r, 2500));
   child.kill('SIGINT');
   const r = await finished(child);
@@ -74,7 +74,7 @@ test('cli stopped by SIGINT leaves NDJSON, XML and CSV that parse, and exits 130
 
 test('cli whose stdout reader goes away stops cleanly: no EPIPE crash, the XML file stays valid', async () => {
   const x = join(dir, 'pipe.xml');
-  const child = spawnCli(['scan', '-p-', '--max-rate', '4000', '-r', '-oJ', '-', '-oX', x, '127.0.0.1']);
+  const child = spawnCli(['scan', '-sT', '-p-', '--max-rate', '4000', '-r', '-oJ', '-', '-oX', x, '127.0.0.1']);
   // Read one chunk, then close the pipe as `| head -1` would.
   await new Promise<void>((r) => child.stdout!.once('data', () => r()));
   child.stdout!.destroy();
@@ -90,8 +90,8 @@ test('cli gives the same results under ulimit -n 256, without crashing', async (
   try {
     const a = join(dir, 'u1.ndjson');
     const b = join(dir, 'u2.ndjson');
-    const r1 = await runCli(['scan', '-p-', '-oJ', a, '127.0.0.1']);
-    const r2 = await runCli(['scan', '-p-', '-oJ', b, '127.0.0.1'], { shellPrefix: 'ulimit -n 256;' });
+    const r1 = await runCli(['scan', '-sT', '-p-', '-oJ', a, '127.0.0.1']);
+    const r2 = await runCli(['scan', '-sT', '-p-', '-oJ', b, '127.0.0.1'], { shellPrefix: 'ulimit -n 256;' });
     assert.equal(r1.code, 0, r1.stderr);
     assert.equal(r2.code, 0, r2.stderr);
     const s1 = portStates(ndjson(a));

@@ -28,7 +28,7 @@ for (const [connector, workers] of [
     const closed = await closedPorts(5);
     try {
       const all = [...l.ports, ...closed];
-      const { ports, hosts, summary, types } = await collect(scan({ targets: ['127.0.0.1'], ports: all.join(','), connector, workers }));
+      const { ports, hosts, summary, types } = await collect(scan({ tcpScan: 'connect', targets: ['127.0.0.1'], ports: all.join(','), connector, workers }));
       assert.equal(types[0], 'header');
       assert.equal(types.at(-1), 'summary');
       assert.equal(ports.length, 10);
@@ -53,7 +53,7 @@ test('connect scan works over IPv6 loopback', async () => {
   const l = await startListeners(2, '::1');
   const closed = await closedPorts(2, '::1');
   try {
-    const { ports } = await collect(scan({ targets: ['::1'], ports: [...l.ports, ...closed].join(','), workers: 0 }));
+    const { ports } = await collect(scan({ tcpScan: 'connect', targets: ['::1'], ports: [...l.ports, ...closed].join(','), workers: 0 }));
     for (const p of l.ports) assert.deepEqual(pick(ports, p), ['open', 'conn-accept']);
     for (const p of closed) assert.deepEqual(pick(ports, p), ['closed', 'conn-refused']);
     assert.ok(ports.every((p) => p.host === '::1'));
@@ -65,8 +65,8 @@ test('connect scan works over IPv6 loopback', async () => {
 test('connect scan of every port agrees across connectors and never reports a self-connect as open', async () => {
   const l = await startListeners(3);
   try {
-    const a = await collect(scan({ targets: ['127.0.0.1'], ports: '-', connector: 'fast', workers: 2 }));
-    const b = await collect(scan({ targets: ['127.0.0.1'], ports: '-', connector: 'net', workers: 0 }));
+    const a = await collect(scan({ tcpScan: 'connect', targets: ['127.0.0.1'], ports: '-', connector: 'fast', workers: 2 }));
+    const b = await collect(scan({ tcpScan: 'connect', targets: ['127.0.0.1'], ports: '-', connector: 'net', workers: 0 }));
     assert.equal(a.ports.length, 65535);
     assert.equal(b.ports.length, 65535);
     const open = (r: { ports: PortResult[] }) =>
@@ -91,7 +91,7 @@ test('connect scan stops when the signal aborts and says so', async () => {
   let n = 0;
   const { summary, ports } = await collect(
     (async function* () {
-      for await (const e of scan({ targets: ['127.0.0.1'], ports: '-', signal: ac.signal, sequential: true, workers: 0 })) {
+      for await (const e of scan({ tcpScan: 'connect', targets: ['127.0.0.1'], ports: '-', signal: ac.signal, sequential: true, workers: 0 })) {
         if (e.type === 'port' && ++n === 1000) ac.abort();
         yield e;
       }
@@ -106,6 +106,7 @@ test('connect scan warns about an unresolvable name and goes on', async () => {
   try {
     const events: ScanEvent[] = [];
     for await (const e of scan({
+      tcpScan: 'connect',
       targets: ['no-such-host.invalid', '127.0.0.1'],
       ports: String(l.ports[0]),
       resolver: (name) => (name === 'no-such-host.invalid' ? Promise.reject(Object.assign(new Error('nx'), { code: 'ENOTFOUND' })) : Promise.resolve([])),

@@ -12,7 +12,7 @@ if (skip !== false) console.log(`# skipping the memory test: ${skip}`);
 
 /** Peak RSS in MB of one CLI scan of `target` × 100 ports, run inside `ns`. */
 function peakRss(ns: string, target: string): number {
-  const out = execFileSync('sh', ['-c', `ip netns exec ${ns} /usr/bin/time -f '@@%M' ${process.execPath} ${BIN} scan -p 1-100 -n -Pn --no-progress -oJ /dev/null ${target} 2>&1 >/dev/null | grep @@`], { encoding: 'utf8' });
+  const out = execFileSync('sh', ['-c', `ip netns exec ${ns} /usr/bin/time -f '@@%M' ${process.execPath} ${BIN} scan -sT -p 1-100 -n -Pn --no-progress -oJ /dev/null ${target} 2>&1 >/dev/null | grep @@`], { encoding: 'utf8' });
   return Number(out.trim().slice(2)) / 1024;
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { synScanAvailability } from '../../src/scan/syn-prober.js';
+import { SynProber, synScanAvailability } from '../../src/scan/syn-prober.js';
+import { loadRawSock, type RawSockApi } from '../../src/scan/raw/rawsock.js';
 import { Outcome } from '../../src/scan/outcome.js';
 import { closedPorts, startListeners } from '../helpers/loopback.js';
 import { listeningPorts } from '../helpers/ss.js';
@@ -55,5 +56,41 @@ test('SYN prober of every loopback port finds exactly what listens', { skip }, a
     assert.deepEqual(wrong, [], 'open ports nothing listens on');
   } finally {
     await l.close();
+  }
+});
+
+test('SYN prober reports Resource for what a full send queue refused, and a refused packet alone', { skip }, async () => {
+  const loaded = loadRawSock();
+  assert.ok(loaded.ok);
+  const real = loaded.api;
+  // The real addon, except that sendMany sends one packet and then refuses the 2nd (EPERM, as
+  // a local firewall would), then sends one more and stops with ENOBUFS (a full device queue).
+  let call = 0;
+  const api: RawSockApi = {
+    ...real,
+    sendMany(fd, family, batch, count) {
+      call++;
+      if (call > 2) return real.sendMany(fd, family, batch, count);
+      const r = real.sendMany(fd, family, batch, Math.min(count, 1));
+      return { sent: r.sent, code: r.code ?? (call === 1 ? 'EPERM' : 'ENOBUFS') };
+    },
+  };
+  const ports = await closedPorts(6);
+  const results = new Map<number, number>();
+  const prober = new SynProber(api, {}, (id, outcome) => results.set(id, outcome), (err) => assert.fail(err));
+  try {
+    prober.addHost(1, '127.0.0.1', 4);
+    // Wait until the receive thread reads (the prober holds SYNs until then).
+    prober.probe(100, 1, ports[5]!, 5000);
+    while (!results.has(100)) await new Promise((r) => setTimeout(r, 10));
+    call = 0;
+    for (let i = 0; i < 5; i++) prober.probe(i, 1, ports[i]!, 5000);
+    while (results.size < 6) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((i) => results.get(i)),
+      [Outcome.Refused, Outcome.AdminProhibited, Outcome.Refused, Outcome.Resource, Outcome.Resource],
+    );
+  } finally {
+    await prober.close();
   }
 });

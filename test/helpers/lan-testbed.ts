@@ -4,6 +4,9 @@
  *   scanner ── br0 198.18.200.0/24 ── five LAN hosts (directly connected: ARP decides)
  *      └── 198.18.202.0/30 ── router ── br1 198.18.201.0/24 ── five routed hosts (probes decide)
  *
+ * with the same shape in IPv6: 2001:2:0:c8::/64 on the LAN (neighbour discovery decides),
+ * 2001:2:0:ca::/64 for transit, 2001:2:0:c9::/64 behind the router; a host's IPv6 address
+ * ends in the same digits as its IPv4 one (198.18.200.10 and 2001:2:0:c8::10).
  * Each host answers only some probes (nftables drops the rest), so that every discovery
  * reason shows up; the other addresses of both /24s have no host. The router forwards but
  * drops everything addressed to itself, so its own address on the routed /24 looks down.
@@ -28,7 +31,7 @@ export interface HostBehaviour {
   readonly tcpDrop?: boolean;
   /** Ports with a listener. */
   readonly open?: readonly number[];
-  /** Every IPv4 packet dropped: the host answers ARP only. */
+  /** Every packet dropped but ARP and neighbour discovery: the host answers those only. */
   readonly dropAll?: boolean;
   /** What nmap -sn as root should say about it, on its network. */
   readonly reason: string;
@@ -43,11 +46,18 @@ export interface LanTestbed {
   readonly routedNet: string;
   /** The scanner's own address on the LAN. */
   readonly scannerLan: string;
-  readonly lanHosts: readonly (HostBehaviour & { readonly address: string })[];
-  readonly routedHosts: readonly (HostBehaviour & { readonly address: string })[];
+  /** The same three in IPv6. */
+  readonly lanNet6: string;
+  readonly routedNet6: string;
+  readonly scannerLan6: string;
+  readonly lanHosts: readonly TestHost[];
+  readonly routedHosts: readonly TestHost[];
   /** Stops the listeners and removes every namespace. Safe to call twice. */
   close(): Promise<void>;
 }
+
+/** A host of the running network. */
+export type TestHost = HostBehaviour & { readonly address: string; readonly address6: string };
 
 /** The LAN: one host per way of answering, and one that answers ARP only. */
 export const LAN_HOSTS: readonly HostBehaviour[] = [
@@ -80,8 +90,11 @@ function tryRun(cmd: string, args: readonly string[]): void {
 /** The nftables ruleset of one host. */
 function hostRules(h: HostBehaviour): string {
   const lines = ['table inet pcx {', '  chain input {', '    type filter hook input priority 0; policy accept;', '    iif lo accept'];
-  if (h.dropAll === true) lines.push('    meta nfproto ipv4 drop');
-  if (h.dropEcho === true) lines.push('    icmp type echo-request drop');
+  if (h.dropAll === true) {
+    lines.push('    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept');
+    lines.push('    drop');
+  }
+  if (h.dropEcho === true) lines.push('    icmp type echo-request drop', '    icmpv6 type echo-request drop');
   if (h.dropTimestamp === true) lines.push('    icmp type timestamp-request drop');
   if (h.tcpDrop === true) lines.push(h.open?.length ? `    tcp dport != { ${h.open.join(', ')} } drop` : '    meta l4proto tcp drop');
   lines.push('  }', '}');
@@ -173,16 +186,21 @@ export async function createLanTestbed(): Promise<LanTestbed> {
   const ip = (ns: string, ...args: string[]): string => run('ip', ['-n', ns, ...args]);
   const nsRun = (ns: string, cmd: string, args: readonly string[], input?: string): string => run('ip', ['netns', 'exec', ns, cmd, ...args], input);
 
-  /** A host namespace on bridge `br` of namespace `hub`, with its address and default route. */
-  const addHost = (role: string, h: HostBehaviour, hub: string, br: string, net: string, gateway: string | undefined): string => {
+  /** A host namespace on bridge `br` of namespace `hub`, with its addresses and, when routed, default routes. */
+  const addHost = (role: string, h: HostBehaviour, hub: string, br: string, net: string, net6: string, routed: boolean): string => {
     const ns = addNs(role);
     const port = `p${role}`.slice(0, 15);
     ip(hub, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
     ip(hub, 'link', 'set', port, 'master', br);
     ip(hub, 'link', 'set', port, 'up');
     ip(ns, 'addr', 'add', `${net}.${h.octet}/24`, 'dev', 'eth0');
+    ip(ns, 'addr', 'add', `${net6}${h.octet}/64`, 'dev', 'eth0', 'nodad');
     ip(ns, 'link', 'set', 'eth0', 'up');
-    if (gateway !== undefined) ip(ns, 'route', 'add', 'default', 'via', gateway);
+    // Behind the router, whose address on each subnet is .1 / ::1.
+    if (routed) {
+      ip(ns, 'route', 'add', 'default', 'via', `${net}.1`);
+      ip(ns, '-6', 'route', 'add', 'default', 'via', `${net6}1`);
+    }
     nsRun(ns, 'nft', ['-f', '-'], hostRules(h));
     return ns;
   };
@@ -193,23 +211,31 @@ export async function createLanTestbed(): Promise<LanTestbed> {
     // The scanner's LAN: a bridge it owns, so br0 is an Ethernet link with an on-link /24.
     ip(scanner, 'link', 'add', 'br0', 'type', 'bridge');
     ip(scanner, 'addr', 'add', '198.18.200.1/24', 'dev', 'br0');
+    ip(scanner, 'addr', 'add', '2001:2:0:c8::1/64', 'dev', 'br0', 'nodad');
     ip(scanner, 'link', 'set', 'br0', 'up');
     // The transit link and the routed /24 behind it.
     ip(scanner, 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'down0', 'netns', router);
     ip(scanner, 'addr', 'add', '198.18.202.1/30', 'dev', 'up0');
+    ip(scanner, 'addr', 'add', '2001:2:0:ca::1/64', 'dev', 'up0', 'nodad');
     ip(scanner, 'link', 'set', 'up0', 'up');
     ip(router, 'addr', 'add', '198.18.202.2/30', 'dev', 'down0');
+    ip(router, 'addr', 'add', '2001:2:0:ca::2/64', 'dev', 'down0', 'nodad');
     ip(router, 'link', 'set', 'down0', 'up');
     ip(scanner, 'route', 'add', '198.18.201.0/24', 'via', '198.18.202.2');
+    ip(scanner, '-6', 'route', 'add', '2001:2:0:c9::/64', 'via', '2001:2:0:ca::2');
     ip(router, 'link', 'add', 'br1', 'type', 'bridge');
     ip(router, 'addr', 'add', '198.18.201.1/24', 'dev', 'br1');
+    ip(router, 'addr', 'add', '2001:2:0:c9::1/64', 'dev', 'br1', 'nodad');
     ip(router, 'link', 'set', 'br1', 'up');
-    nsRun(router, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
-    // Silent itself, so the routed /24 holds exactly the hosts below; forwarding is untouched.
-    nsRun(router, 'nft', ['-f', '-'], 'table inet pcx {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    iifname "down0" drop\n  }\n}\n');
+    nsRun(router, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+    // Silent itself, so the routed /24 holds exactly the hosts below; forwarding is untouched,
+    // and neighbour discovery on the transit link too (IPv6 needs it to reach the router).
+    const rules = ['table inet pcx {', '  chain input {', '    type filter hook input priority 0; policy accept;'];
+    rules.push('    iifname "down0" icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept', '    iifname "down0" drop', '  }', '}', '');
+    nsRun(router, 'nft', ['-f', '-'], rules.join('\n'));
 
-    const lanHosts = LAN_HOSTS.map((h) => ({ ...h, address: `198.18.200.${h.octet}`, ns: addHost(`l${h.octet}`, h, scanner, 'br0', '198.18.200', undefined) }));
-    const routedHosts = ROUTED_HOSTS.map((h) => ({ ...h, address: `198.18.201.${h.octet}`, ns: addHost(`r${h.octet}`, h, router, 'br1', '198.18.201', '198.18.201.1') }));
+    const lanHosts = LAN_HOSTS.map((h) => ({ ...h, address: `198.18.200.${h.octet}`, address6: `2001:2:0:c8::${h.octet}`, ns: addHost(`l${h.octet}`, h, scanner, 'br0', '198.18.200', '2001:2:0:c8::', false) }));
+    const routedHosts = ROUTED_HOSTS.map((h) => ({ ...h, address: `198.18.201.${h.octet}`, address6: `2001:2:0:c9::${h.octet}`, ns: addHost(`r${h.octet}`, h, router, 'br1', '198.18.201', '2001:2:0:c9::', true) }));
     for (const h of [...lanHosts, ...routedHosts]) {
       if (h.open?.length) children.push(await startListeners(h.ns, h.open));
     }
@@ -218,6 +244,9 @@ export async function createLanTestbed(): Promise<LanTestbed> {
       lanNet: '198.18.200.0/24',
       routedNet: '198.18.201.0/24',
       scannerLan: '198.18.200.1',
+      lanNet6: '2001:2:0:c8::/64',
+      routedNet6: '2001:2:0:c9::/64',
+      scannerLan6: '2001:2:0:c8::1',
       lanHosts,
       routedHosts,
       close() {

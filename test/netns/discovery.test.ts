@@ -42,8 +42,8 @@ interface Seen {
 }
 
 /** Runs our discovery in the scanner namespace. */
-async function ours(tb: LanTestbed, target: string, privileged: boolean): Promise<Seen & { readonly total: number }> {
-  const args = ['netns', 'exec', tb.scanner, process.execPath, '--import', 'tsx', CLI, ...(privileged ? [] : ['--unprivileged']), target];
+async function ours(tb: LanTestbed, targets: string | readonly string[], privileged: boolean): Promise<Seen & { readonly total: number }> {
+  const args = ['netns', 'exec', tb.scanner, process.execPath, '--import', 'tsx', CLI, ...(privileged ? [] : ['--unprivileged']), ...([] as string[]).concat(targets)];
   const { stdout } = await exec('ip', args, { cwd: ROOT, encoding: 'utf8' });
   const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as HostDiscovery & { summary?: { total: number; wallMs: number } });
   const summary = lines.pop()?.summary;
@@ -58,8 +58,8 @@ async function ours(tb: LanTestbed, target: string, privileged: boolean): Promis
 }
 
 /** Runs nmap -sn in the scanner namespace and reads its XML. */
-async function theirs(tb: LanTestbed, target: string, privileged: boolean): Promise<Seen> {
-  const args = ['netns', 'exec', tb.scanner, 'nmap', '-sn', '-n', ...(privileged ? [] : ['--unprivileged']), '-oX', '-', target];
+async function theirs(tb: LanTestbed, targets: string | readonly string[], privileged: boolean, family: 4 | 6 = 4): Promise<Seen> {
+  const args = ['netns', 'exec', tb.scanner, 'nmap', '-sn', '-n', ...(family === 6 ? ['-6'] : []), ...(privileged ? [] : ['--unprivileged']), '-oX', '-', ...([] as string[]).concat(targets)];
   const started = performance.now();
   const { stdout } = await exec('ip', args, { encoding: 'utf8' });
   const wallMs = Math.round(performance.now() - started);
@@ -69,7 +69,7 @@ async function theirs(tb: LanTestbed, target: string, privileged: boolean): Prom
   const ttl = new Map<string, number>();
   for (const h of hosts) {
     if (h.status.state !== 'up') continue;
-    const addr = ([] as { addr: string; addrtype: string }[]).concat(h.address).find((a) => a.addrtype === 'ipv4')!.addr;
+    const addr = ([] as { addr: string; addrtype: string }[]).concat(h.address).find((a) => a.addrtype === `ipv${family}`)!.addr;
     up.set(addr, h.status.reason);
     if (Number(h.status.reason_ttl) > 0) ttl.set(addr, Number(h.status.reason_ttl));
   }
@@ -114,6 +114,25 @@ describe('host discovery in namespaces', { skip: skipAll ?? false }, () => {
     for (const h of tb.routedHosts) {
       assert.equal(us.up.get(h.address), h.reason, h.address);
       assert.equal(us.ttl.get(h.address), 63, `${h.address}: one hop away`);
+    }
+  });
+
+  test('as root over IPv6, discoverHosts agrees with nmap -6 -sn: neighbour discovery on the LAN, probes behind the router', { skip: skipRoot ?? false }, async (t: TestContext) => {
+    // A /64 cannot be swept: the hosts, the scanner and the router, and two addresses without a host.
+    for (const [hosts, self, prefix] of [
+      [tb.lanHosts, [tb.scannerLan6], '2001:2:0:c8::'],
+      [tb.routedHosts, [], '2001:2:0:c9::'],
+    ] as const) {
+      const targets = [...hosts.map((h) => h.address6), ...self, `${prefix}1`, `${prefix}77`, `${prefix}99`].filter((a, i, all) => all.indexOf(a) === i);
+      const us = await ours(tb, targets, true);
+      const them = await theirs(tb, targets, true, 6);
+      t.diagnostic(`${prefix}/64 as root: nmap -6 -sn found ${them.up.size} of ${targets.length} up in ${them.wallMs} ms; discoverHosts ${us.up.size} in ${us.wallMs} ms`);
+      const routed = hosts === tb.routedHosts;
+      // ICMPv6 has no timestamp request: behind the router the timestamp-only host is silent.
+      const live = hosts.filter((h) => !routed || h.reason !== 'timestamp-reply');
+      assert.deepEqual(sorted(them.up), [...self, ...live.map((h) => h.address6)].sort(), 'nmap sees the testbed as designed');
+      assert.deepEqual(us.up, them.up);
+      for (const h of live) assert.equal(us.up.get(h.address6), routed ? h.reason : 'nd-response', h.address6);
     }
   });
 

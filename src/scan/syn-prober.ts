@@ -124,8 +124,8 @@ export class SynProber implements Prober {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private closed = false;
-  /** Whether the receive thread has started reading. */
-  private reading = false;
+  /** The fds the receive thread reads (it says so); a family's SYNs wait until its socket is among them. */
+  private reading: ReadonlySet<number> = new Set();
 
   constructor(
     private readonly api: RawSockApi,
@@ -139,7 +139,7 @@ export class SynProber implements Prober {
     this.worker = spawnReceiver({ key: this.key, port: this.sourcePort });
     this.worker.on('message', (m: FromReceiver) => {
       if (m.t === 'replies') this.onReplies(m.batch);
-      else this.receiving();
+      else this.receiving(m.fds);
     });
     this.worker.on('error', (err) => this.onFatal(err instanceof Error ? err : new Error(String(err))));
     this.worker.on('exit', (code) => {
@@ -276,9 +276,6 @@ export class SynProber implements Prober {
   /** Sends every queued SYN, a batch per family at a time. */
   private flush(): void {
     this.flushQueued = false;
-    // Until the receive thread is up (tens of ms; more under tsx), answers would wait unread
-    // and their probes time out: hold the SYNs back instead.
-    if (!this.reading) return;
     const queue = this.queue;
     this.queue = [];
     if (this.closed) return;
@@ -292,6 +289,13 @@ export class SynProber implements Prober {
     }
     for (const family of [4, 6] as const) {
       const ids = byFamily[family];
+      const s = this.sockets.get(family);
+      // Until the receive thread reads this family's socket (tens of ms after it opens; more
+      // under tsx), answers would wait unread and their probes time out: hold the SYNs back.
+      if (s !== undefined && typeof s !== 'number' && !this.reading.has(s.tcp)) {
+        for (const id of ids) this.queue.push(id);
+        continue;
+      }
       for (let i = 0; i < ids.length; i += BATCH) this.sendBatch(family, ids.slice(i, i + BATCH));
     }
   }
@@ -364,9 +368,9 @@ export class SynProber implements Prober {
     for (const id of ids) this.settle(id, Outcome.Timeout);
   }
 
-  /** The worker reads the sockets now: SYNs held back until then may go (see flush). */
-  private receiving(): void {
-    this.reading = true;
+  /** The receive thread reads these fds now: SYNs held back for them may go (see flush). */
+  private receiving(fds: readonly number[]): void {
+    this.reading = new Set(fds);
     if (this.queue.length > 0) this.flush();
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SynProber, synScanAvailability } from '../../src/scan/syn-prober.js';
+import { SynProber, createSynProber, synScanAvailability } from '../../src/scan/syn-prober.js';
 import { loadRawSock, type RawSockApi } from '../../src/scan/raw/rawsock.js';
 import { Outcome } from '../../src/scan/outcome.js';
 import { closedPorts, startListeners } from '../helpers/loopback.js';
@@ -56,6 +56,29 @@ test('SYN prober of every loopback port finds exactly what listens', { skip }, a
     assert.deepEqual(wrong, [], 'open ports nothing listens on');
   } finally {
     await l.close();
+  }
+});
+
+test('SYN prober probes IPv4 and IPv6 hosts side by side, the second family opened mid-scan', { skip }, async () => {
+  const l4 = await startListeners(1, '127.0.0.1');
+  const l6 = await startListeners(1, '::1');
+  const results = new Map<number, [number, number | undefined]>();
+  const prober = createSynProber({}, (id, outcome, _rtt, ttl) => results.set(id, [outcome, ttl]), (err) => assert.fail(err));
+  try {
+    prober.addHost(1, '127.0.0.1', 4);
+    prober.probe(1, 1, l4.ports[0]!, 5000);
+    while (!results.has(1)) await new Promise((r) => setTimeout(r, 10));
+    prober.addHost(2, '::1', 6);
+    prober.addHost(3, '127.0.0.1', 4); // the same address twice: each registration gets its answers
+    prober.probe(2, 2, l6.ports[0]!, 300);
+    prober.probe(3, 1, l6.ports[0]!, 300);
+    prober.probe(4, 3, l4.ports[0]!, 300);
+    while (results.size < 4) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(Object.fromEntries(results), { 1: [Outcome.Open, 64], 2: [Outcome.Open, 64], 3: [l6.ports[0] === l4.ports[0] ? Outcome.Open : Outcome.Refused, 64], 4: [Outcome.Open, 64] });
+  } finally {
+    await prober.close();
+    await l4.close();
+    await l6.close();
   }
 });
 

@@ -16,8 +16,8 @@ export interface ReceiveWorkerData {
 /** Messages to the receive worker: the full list of sockets to read (sent again when it grows); stop reading and exit. */
 export type ToReceiver = { readonly t: 'fds'; readonly fds: readonly number[]; readonly kinds: readonly SocketKind[] } | { readonly t: 'stop' };
 
-/** Messages from the receive worker: reading has started; replies (each with its arrival time). */
-export type FromReceiver = { readonly t: 'ready' } | { readonly t: 'replies'; readonly batch: ReplyBatch };
+/** Messages from the receive worker: the fds it reads from now on; replies (each with its arrival time). */
+export type FromReceiver = { readonly t: 'reading'; readonly fds: readonly number[] } | { readonly t: 'replies'; readonly batch: ReplyBatch };
 
 /** How long one recvMany call may block: bounds how late a new fd list or terminate() takes effect. */
 const POLL_MS = 20;
@@ -57,9 +57,10 @@ if (port !== null) {
     }
     fds = m.fds;
     kinds = m.kinds;
+    // Said before the next recvMany, which is the first to poll the new list.
+    port.postMessage({ t: 'reading', fds } satisfies FromReceiver);
     if (!running && fds.length > 0) {
       running = true;
-      port.postMessage({ t: 'ready' } satisfies FromReceiver);
       setImmediate(loop);
     }
   });

@@ -83,6 +83,7 @@ async function runScan(
     throw new PortcullisError('PC_EMPTY_INPUT', t('no targets were given (name at least one address, range or hostname, or use -iL)', 'no se indicó ningún objetivo (indique al menos una dirección, rango o nombre de host, o use -iL)'), { subject: 'targets' });
   }
 
+  if (o.pingOnly === true && o.noPing === true) throw invalidOption('-sn', t('-sn (discovery only) and -Pn (no discovery) contradict each other', '-sn (solo descubrimiento) y -Pn (sin descubrimiento) se contradicen'));
   if (o.synScan === true && o.connectScan === true) throw invalidOption('-sS', t('choose one TCP scan type: -sS or -sT', 'elija un solo tipo de escaneo TCP: -sS o -sT'));
   let live: Readonly<ScanProgress> | undefined;
   const options: ScanOptions = {
@@ -91,6 +92,7 @@ async function runScan(
     udp: o.udpScan,
     udpFast: o.udpFast,
     verify: o.verify,
+    discovery: o.pingOnly === true ? 'only' : o.noPing === true ? 'off' : 'on',
     ports: o.ports,
     topPorts: o.topPorts,
     excludePorts: o.excludePorts,

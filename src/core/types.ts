@@ -93,8 +93,15 @@ export interface HostReport {
   readonly family: Family;
   /** Protocol of every port in this report. */
   readonly proto: Proto;
-  /** up: something answered (open or closed), unknown: only silence or unreachables. */
-  readonly status: 'up' | 'unknown';
+  /**
+   * up: host discovery or a port answered; down: host discovery found nothing (the host was
+   * not port-scanned); unknown: scanned without discovery (-Pn) and only silence came back.
+   */
+  readonly status: 'up' | 'down' | 'unknown';
+  /** Why the host has its status, when host discovery decided it (echo-reply, arp-response, no-response...). */
+  readonly statusReason?: string | undefined;
+  /** TTL (hop limit) of the discovery answer. */
+  readonly statusTtl?: number | undefined;
   /** Ports worth listing (see `notShown` for the rest), sorted by proto then port. */
   readonly ports: readonly PortResult[];
   /** States collapsed into a count, as nmap's "Not shown: 65530 closed tcp ports". */

@@ -47,8 +47,11 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
   const who = h.hostname !== undefined ? `${escapeTerminal(h.hostname)} (${h.host})` : h.host;
   lines.push(m.reportFor(who));
   if (h.status === 'up') lines.push(h.srttMs !== null ? m.hostUp(formatLatency(h.srttMs)) : m.hostUpNoLatency());
+  else if (h.status === 'down') lines.push(m.hostDown(h.statusReason ?? 'no-response'));
   else lines.push(m.hostSilent());
   if (h.timedOut) lines.push(m.hostTimedOut());
+  // Host discovery only (-sn), or a down host: no port table.
+  if (h.status === 'down' || (Object.keys(h.counts).length === 0 && h.ports.length === 0)) return lines.join('\n');
 
   // States not listed, with their reasons; --open moves every listed non-open port here too.
   const hidden = new Map<PortState, { count: number; reasons: Record<string, number> }>();
@@ -118,6 +121,8 @@ export class NormalSink implements ReportSink {
   port(): void {}
 
   host(h: HostReport): void {
+    // As nmap: down hosts are listed only with -v.
+    if (h.status === 'down' && (this.opts.verbose ?? 0) === 0) return;
     this.out.write(`${renderHost(h, this.opts)}\n\n`);
   }
 

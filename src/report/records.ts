@@ -51,6 +51,8 @@ export function hostRecord(h: HostReport): Record<string, unknown> {
     family: h.family,
     proto: h.proto,
     status: h.status,
+    status_reason: h.statusReason,
+    status_ttl: h.statusTtl,
     counts: h.counts,
     not_shown: h.notShown,
     open_ports: h.ports.filter((p) => p.state === 'open').map((p) => p.port),

@@ -14,10 +14,10 @@ export function renderXmlHost(h: HostReport): string {
   const parts: string[] = [];
   const start = Math.floor(h.startedAt / 1000);
   const end = Math.floor(h.endedAt / 1000);
-  const statusReason = h.status === 'up' ? (h.ports[0]?.reason ?? Object.keys(h.notShown[0]?.reasons ?? {})[0] ?? 'user-set') : 'user-set';
+  const statusReason = h.statusReason ?? (h.status === 'up' ? (h.ports[0]?.reason ?? Object.keys(h.notShown[0]?.reasons ?? {})[0] ?? 'user-set') : 'user-set');
   parts.push(`<host starttime="${start}" endtime="${end}"${h.timedOut ? ' timedout="true"' : ''}>`);
-  // As with nmap -Pn, a host is scanned as up; "user-set" says nothing answered to prove it.
-  parts.push(`<status state="up" reason="${x(statusReason)}" reason_ttl="0"/>`);
+  // As with nmap -Pn, a host scanned without discovery is up; "user-set" says nothing answered to prove it.
+  parts.push(`<status state="${h.status === 'down' ? 'down' : 'up'}" reason="${x(statusReason)}" reason_ttl="${h.statusTtl ?? 0}"/>`);
   parts.push(`<address addr="${x(h.host)}" addrtype="${h.family === 6 ? 'ipv6' : 'ipv4'}"/>`);
   parts.push(h.hostname !== undefined ? `<hostnames><hostname name="${x(h.hostname)}" type="user"/></hostnames>` : '<hostnames></hostnames>');
   parts.push('<ports>');

@@ -49,6 +49,12 @@ export interface ScanOptions {
   readonly tcpScan?: 'auto' | 'connect' | 'syn' | undefined;
   /** Confirm every open TCP port with a full connection and a data exchange (hosts that answer for every port always get this). */
   readonly verify?: boolean | undefined;
+  /**
+   * Host discovery before the port scan: 'on' (nmap's default: ICMP echo and timestamp, SYN to
+   * 443, ACK to 80, ARP/ND on local links as root; a connect ping to 80 and 443 otherwise),
+   * 'off' (-Pn: every host is scanned), 'only' (-sn: no port scan). Default 'on'.
+   */
+  readonly discovery?: 'on' | 'off' | 'only' | undefined;
   /** Also (or, without `tcpScan`, only) scan UDP ports (nmap -sU). */
   readonly udp?: boolean | undefined;
   /** UDP: do not pace to the target's ICMP rate limit (faster; suppressed answers read open|filtered). */
@@ -94,6 +100,7 @@ export interface ResolvedScanOptions {
   readonly scans: readonly ProtocolScan[];
   readonly udpFast: boolean;
   readonly verify: boolean;
+  readonly discovery: 'on' | 'off' | 'only';
   readonly targets: readonly TargetSpec[];
   readonly exclude: readonly TargetSpec[];
   readonly ports: PortSet;
@@ -158,6 +165,8 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     maxRate,
   };
 
+  const discovery = o.discovery ?? 'on';
+  if (discovery !== 'on' && discovery !== 'off' && discovery !== 'only') throw invalidOption('discovery', `"${String(discovery)}" is not on, off or only`);
   const tcpAsked = o.tcpScan;
   if (tcpAsked !== undefined && tcpAsked !== 'auto' && tcpAsked !== 'connect' && tcpAsked !== 'syn') throw invalidOption('tcpScan', `"${String(tcpAsked)}" is not auto, connect or syn`);
   const protos: Proto[] = [];
@@ -203,6 +212,7 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     scans,
     udpFast: o.udpFast ?? false,
     verify: o.verify ?? false,
+    discovery,
     targets,
     exclude,
     ports,

@@ -5,11 +5,13 @@
  * summary then says `interrupted: true` and everything yielded before stays valid.
  */
 import { setMaxListeners } from 'node:events';
-import { PortcullisError } from '../core/errors.js';
+import { isPortcullisError, PortcullisError } from '../core/errors.js';
+import type { HostDiscovery } from '../core/discovery/verdict.js';
+import { discoverHosts, type DiscoveryTarget } from './discovery/discover.js';
 import { formatIp, parseIp, type IpAddress } from '../core/ip.js';
 import { blockOf, type AddressBlock, type TargetSpec } from '../core/target-spec.js';
 import type { TargetSource, PlanTarget } from '../core/scan-plan.js';
-import type { PortState, ScanEvent, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
+import type { HostReport, PortState, ScanEvent, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
 import { serviceName } from '../identify/services.js';
 import { startEngine, type EngineAddress, type EngineSink } from './engine.js';
 import { guardOpenPorts } from './open-guard.js';
@@ -136,22 +138,32 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
   setMaxListeners(0, verifyStop.signal);
   if (signal?.aborted === true) verifyStop.abort();
   else signal?.addEventListener('abort', () => verifyStop.abort(), { once: true });
+  let interrupted = false;
   const totals = { hostsDone: 0, hostsUp: 0, probesSent: 0, pairsDone: 0 };
   const counts: Partial<Record<PortState, number>> = {};
-  let interrupted = false;
+  // Host discovery first (unless -Pn): down hosts are reported and skipped, -sn stops here.
+  let scanTargets: TargetSource<EngineAddress> = targets;
+  let discovered: DiscoveryTally | undefined;
+  if (r.discovery !== 'off') {
+    discovered = await discover(targets, r, signal, onEvent);
+    if (discovered.interrupted) interrupted = true;
+    scanTargets = new ListTargets(discovered.up);
+  }
+  const portScan = r.discovery !== 'only';
+
   // One engine per protocol, TCP first (as nmap reports -sS -sU): each has its own prober and
   // its own host reports, tagged with the protocol.
-  for (const part of r.scans) {
+  for (const part of portScan ? r.scans : []) {
     if (interrupted) break;
     const direct: EngineSink = {
       port: (result) => onEvent({ type: 'port', result }),
-      host: (report) => onEvent({ type: 'host', report }),
+      host: (report) => onEvent({ type: 'host', report: withDiscovery(report, discovered) }),
       congested: flow?.congested,
     };
     const guard = part.proto === 'tcp' ? guardOpenPorts(direct, { verifyAll: r.verify, concurrency: 256, verify: (p) => verifyOpen(p.host, p.host.includes(':') ? 6 : 4, p.port, verifyTiming(r), verifyStop.signal) }) : undefined;
     const engine = startEngine(
       {
-        targets,
+        targets: scanTargets,
         ports: part.ports,
         proto: part.proto,
         kind: part.kind,
@@ -183,8 +195,8 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
   const summary: ScanSummary = {
     endedAt,
     elapsedMs: endedAt - startedAt,
-    hostsTotal: totals.hostsDone,
-    hostsUp: totals.hostsUp,
+    hostsTotal: discovered?.total ?? totals.hostsDone,
+    hostsUp: discovered?.up.length ?? totals.hostsUp,
     probesSent: totals.probesSent,
     portsScanned: totals.pairsDone,
     counts,
@@ -193,6 +205,83 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
   };
   onEvent({ type: 'summary', summary });
   return summary;
+}
+
+/** Hosts that host discovery found up, and how many it judged. */
+interface DiscoveryTally {
+  readonly up: PlanTarget<EngineAddress>[];
+  readonly byAddress: Map<string, HostDiscovery>;
+  total: number;
+  interrupted: boolean;
+}
+
+/** Up hosts as the engine's target list (memory grows with the live hosts only). */
+class ListTargets implements TargetSource<EngineAddress> {
+  constructor(private readonly list: readonly PlanTarget<EngineAddress>[]) {}
+  get size(): number {
+    return this.list.length;
+  }
+  at(index: number): PlanTarget<EngineAddress> | undefined {
+    return this.list[index];
+  }
+}
+
+/** Every target in order, as discovery takes them; names are remembered for the up ones. */
+function* discoveryTargets(targets: ResolvedTargets, names: Map<string, string>): Generator<DiscoveryTarget> {
+  for (let i = 0; i < targets.size; i++) {
+    const t = targets.at(i);
+    if (t === undefined) continue;
+    if (t.hostname !== undefined) names.set(t.address.text, t.hostname);
+    yield { address: t.address.text, family: t.address.family };
+  }
+}
+
+/** Runs host discovery over the targets: reports down hosts (and, for -sn, up ones) and returns the up ones. */
+async function discover(targets: ResolvedTargets, r: ResolvedScanOptions, signal: AbortSignal | undefined, onEvent: (e: ScanEvent) => void): Promise<DiscoveryTally> {
+  const names = new Map<string, string>();
+  const tally: DiscoveryTally = { up: [], byAddress: new Map(), total: 0, interrupted: false };
+  // Raw probes and neighbour resolution need root (the pingers fall back to connects otherwise).
+  const privileged = process.getuid?.() === 0;
+  try {
+    for await (const d of discoverHosts(discoveryTargets(targets, names), { privileged, signal })) {
+      tally.total++;
+      const hostname = names.get(d.address);
+      if (d.up) {
+        tally.up.push({ address: { text: d.address, family: d.family }, hostname });
+        tally.byAddress.set(d.address, d);
+      }
+      if (!d.up || r.discovery === 'only') {
+        const now = Date.now();
+        const report: HostReport = {
+          host: d.address,
+          hostname,
+          family: d.family,
+          proto: 'tcp',
+          status: d.up ? 'up' : 'down',
+          statusReason: d.reason,
+          statusTtl: d.ttl,
+          ports: [],
+          notShown: [],
+          counts: {},
+          startedAt: now - (d.rttMs ?? 0),
+          endedAt: now,
+          srttMs: d.up && d.rttMs !== undefined ? Math.round(d.rttMs * 1000) / 1000 : null,
+          timedOut: false,
+        };
+        onEvent({ type: 'host', report });
+      }
+    }
+  } catch (err) {
+    if (!isPortcullisError(err, 'PC_ABORTED')) throw err;
+    tally.interrupted = true;
+  }
+  return tally;
+}
+
+/** A port-scanned host's report with what discovery said about it. */
+function withDiscovery(report: HostReport, tally: DiscoveryTally | undefined): HostReport {
+  const d = tally?.byAddress.get(report.host);
+  return d === undefined ? report : { ...report, status: 'up', statusReason: d.reason, statusTtl: d.ttl };
 }
 
 /** How long an open-port verification waits: a connect as long as the scan's largest RTT timeout, then a short quiet spell. */

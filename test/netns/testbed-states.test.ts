@@ -9,7 +9,7 @@ if (!can.ok) console.log(`# skipping namespace tests: ${can.reason}`);
 
 async function scanPorts(target: string, ports: string): Promise<PortResult[]> {
   const out: PortResult[] = [];
-  await runScan({ tcpScan: 'connect', targets: [target], ports }, (e) => {
+  await runScan({ tcpScan: 'connect', discovery: 'off', targets: [target], ports }, (e) => {
     if (e.type === 'port') out.push(e.result);
   });
   return out;

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 need_pkgs=()
-for pair in nmap:nmap nft:nftables ip:iproute2 xmllint:libxml2-utils ndiff:ndiff iptables:iptables gcc:gcc g++:g++ make:make python3:python3; do
+for pair in nmap:nmap nft:nftables ip:iproute2 xmllint:libxml2-utils ndiff:ndiff iptables:iptables gcc:gcc g++:g++ make:make python3:python3 dnsmasq:dnsmasq-base chronyd:chrony snmpd:snmpd; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_pkgs+=("${pair#*:}")
 done
 [ -e /usr/include/libnetfilter_queue/libnetfilter_queue.h ] || need_pkgs+=(libnetfilter-queue-dev)

@@ -7,11 +7,13 @@
  * cookie (see core/packet/syn-cookie.ts), so matching is stateless up to the last step here:
  * (host, port) → the pending probe. One source port serves the whole scan; the kernel answers
  * each SYN-ACK with its own RST (it knows no such connection), which closes the half-open
- * connection on the target, as nmap relies on too.
+ * connection on the target, as nmap relies on too. ICMP destination-unreachables come back as
+ * Outcome.Icmp with nmap's name for the code (filtered, in every TCP scan).
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { parseIp } from '../core/ip.js';
+import type { IcmpReason } from '../core/types.js';
 import { addressBytes, addressKey } from '../core/packet/address.js';
 import { unreachableFilter, tcpDstPortFilter } from '../core/packet/bpf.js';
 import { COOKIE_KEY_BYTES, synCookie } from '../core/packet/syn-cookie.js';
@@ -21,7 +23,7 @@ import { DeadlineHeap } from './deadline-heap.js';
 import { Outcome, outcomeOfErrno, type OutcomeCode } from './outcome.js';
 import type { FatalHandler, Prober } from './prober.js';
 import { monotonicMs } from './raw/clock.js';
-import { icmpOutcome, unreachReason, type UnreachReason } from './raw/icmp-outcome.js';
+import { unreachReason } from './raw/icmp-outcome.js';
 import { IPPROTO, SEND_HEADER, loadRawSock, type RawSockApi } from './raw/rawsock.js';
 import type { FromReceiver, ReceiveWorkerData, ToReceiver } from './raw/receive-worker.js';
 import { REPLY_FIELDS, type ReplyBatch, type SocketKind } from './raw/replies.js';
@@ -36,10 +38,10 @@ export interface IcmpDetail {
 
 /**
  * Receives each SYN probe's outcome; for answers also the reply's TTL (hop limit for IPv6),
- * and for ICMP answers nmap's name for the code and the raw details. The extra arguments are
- * optional, so a plain (id, outcome, rtt) handler fits too.
+ * and for Outcome.Icmp nmap's name for the code and the raw details. The prober's
+ * ResultHandler fits (it takes the first five), and so does a plain (id, outcome, rtt) one.
  */
-export type SynResultHandler = (id: number, outcome: OutcomeCode, rttMs: number, ttl?: number, reason?: UnreachReason, icmp?: IcmpDetail) => void;
+export type SynResultHandler = (id: number, outcome: OutcomeCode, rttMs: number, ttl?: number, reason?: IcmpReason, icmp?: IcmpDetail) => void;
 
 /** Options for createSynProber. */
 export interface SynProberOptions {
@@ -393,16 +395,16 @@ export class SynProber implements Prober {
         else {
           const type = b[i + 4] as number;
           const code = b[i + 5] as number;
-          const outcome = icmpOutcome(host.family, type, code);
-          if (outcome === null) continue;
-          this.settle(id, outcome, rtt, ttl, unreachReason(host.family, type, code) ?? undefined, { type, code, from: b[i + 6] as string });
+          const reason = unreachReason(host.family, type, code);
+          if (reason === null) continue;
+          this.settle(id, Outcome.Icmp, rtt, ttl, reason, { type, code, from: b[i + 6] as string });
         }
       }
     }
   }
 
   /** Reports a probe once; later calls for the same id are ignored. */
-  private settle(id: number, outcome: OutcomeCode, rttMs?: number, ttl?: number, reason?: UnreachReason, icmp?: IcmpDetail): void {
+  private settle(id: number, outcome: OutcomeCode, rttMs?: number, ttl?: number, reason?: IcmpReason, icmp?: IcmpDetail): void {
     const p = this.pending.get(id);
     if (p === undefined) return;
     this.pending.delete(id);

@@ -7,14 +7,14 @@ import { createSynProber, type IcmpDetail, type SynProber, type SynProberOptions
 import { Outcome, type OutcomeCode } from '../../src/scan/outcome.js';
 import { loadRawSock } from '../../src/scan/raw/rawsock.js';
 import { internetChecksum, transportChecksum } from '../../src/core/packet/checksum.js';
-import type { UnreachReason } from '../../src/scan/raw/icmp-outcome.js';
+import type { IcmpReason } from '../../src/core/types.js';
 
 /** The last answer for one port, and how many probes it took. */
 export interface PortAnswer {
   readonly outcome: OutcomeCode;
   readonly rttMs: number;
   readonly ttl: number | undefined;
-  readonly reason: UnreachReason | undefined;
+  readonly reason: IcmpReason | undefined;
   readonly icmp: IcmpDetail | undefined;
   readonly tries: number;
 }

@@ -22,7 +22,7 @@ function agrees(tb: Testbed, port: number, a: PortAnswer): boolean {
   const truth = tb.expected(port);
   if (truth === 'open') return a.outcome === Outcome.Open;
   if (truth === 'closed') return a.outcome === Outcome.Refused;
-  return a.outcome === (port >= 1200 && port <= 1399 ? Outcome.AdminProhibited : Outcome.Timeout);
+  return a.outcome === (port >= 1200 && port <= 1399 ? Outcome.Icmp : Outcome.Timeout);
 }
 
 test('SYN prober matches testbed ground truth over 2000 ports, IPv4 and IPv6, with ICMP codes', { skip }, async () => {

@@ -19,6 +19,8 @@ import { verifyOpen, type VerifyTiming } from './open-verifier.js';
 import { resolveScanOptions, type ProtocolScan, type ResolvedScanOptions, type ScanOptions } from './options.js';
 import { createProber, type FatalHandler, type Prober, type ResultHandler } from './prober.js';
 import { createSynProber } from './syn-prober.js';
+import { createUdpProber } from './udp-prober.js';
+import { udpPayloadFor } from '../identify/udp-payloads.js';
 import { VERSION } from '../version.js';
 
 interface Entry {
@@ -297,7 +299,8 @@ function proberFor(part: ProtocolScan, r: ResolvedScanOptions, onResult: ResultH
     case 'connect':
       return createProber({ workers: r.workers, mainShare: r.mainShare, connector: r.connector }, onResult, onFatal);
     case 'udp':
-      throw new PortcullisError('PC_INTERNAL', 'the UDP prober is not wired yet');
+      // The reply bytes the UDP prober offers are for service identification (not used yet).
+      return createUdpProber({ payloadFor: udpPayloadFor, pacing: !r.udpFast }, (id, outcome, rtt) => onResult(id, outcome, rtt));
   }
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { finished, runCli, spawnCli } from '../helpers/cli.js';
 import { startListeners } from '../helpers/loopback.js';
@@ -83,6 +84,32 @@ test('cli whose stdout reader goes away stops cleanly: no EPIPE crash, the XML f
   assert.doesNotMatch(r.stderr, /internal error|EPIPE/);
   if (hasXmllint) execFileSync('xmllint', ['--noout', '--dtdvalid', '/usr/share/nmap/nmap.dtd', x]);
   assert.match(readFileSync(x, 'utf8'), /<\/nmaprun>/);
+});
+
+test('cli -sU reports a UDP responder open, a closed port closed, and the reasons', async () => {
+  const server = createSocket('udp4');
+  server.on('message', (msg, from) => server.send(Buffer.from('pong'), from.port, from.address));
+  await new Promise<void>((r) => server.bind(0, '127.0.0.1', () => r()));
+  const open = server.address().port;
+  const closed = createSocket('udp4');
+  await new Promise<void>((r) => closed.bind(0, '127.0.0.1', () => r()));
+  const shut = closed.address().port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  try {
+    const j = join(dir, 'udp.ndjson');
+    const r = await runCli(['scan', '-sU', '-Pn', '-p', `${open},${shut}`, '-oJ', j, '127.0.0.1']);
+    assert.equal(r.code, 0, r.stderr);
+    const recs = ndjson(j).filter((x) => x['type'] === 'port');
+    assert.deepEqual(
+      recs.map((x) => [x['port'], x['proto'], x['state'], x['reason']]).sort((a, b) => Number(a[0]) - Number(b[0])),
+      [
+        [open, 'udp', 'open', 'udp-response'],
+        [shut, 'udp', 'closed', 'port-unreach'],
+      ].sort((a, b) => Number(a[0]) - Number(b[0])),
+    );
+  } finally {
+    server.close();
+  }
 });
 
 test('cli gives the same results under ulimit -n 256, without crashing', async () => {

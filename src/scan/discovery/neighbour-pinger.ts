@@ -6,8 +6,14 @@
  * with the kernel's timing (an unanswered address fails after mcast_solicit tries,
  * retrans_time_ms apart: 3 × 1 s by default). An entry that was already resolved (STALE from
  * earlier traffic) counts at once, as the kernel itself still trusts it.
+ *
+ * Each trigger goes out on a socket of its own, closed once it has sent. A datagram waiting
+ * for a neighbour that never answers stays charged to its socket's send buffer until the
+ * kernel gives up (seconds later): on one shared socket a few hundred silent addresses filled
+ * the buffer, and the triggers behind them, live hosts included, waited until their tries
+ * were over (seen sweeping a /20 with a window of 256).
  */
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -50,7 +56,6 @@ async function readTable(families: ReadonlySet<4 | 6>): Promise<Map<string, Neig
 export class NeighbourPinger implements Pinger {
   readonly costPerTry = 1;
   private readonly hosts = new Map<number, Host>();
-  private readonly sockets = new Map<4 | 6, Socket | null>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private interval = FIRST_POLL_MS;
@@ -67,11 +72,19 @@ export class NeighbourPinger implements Pinger {
 
   send(id: number): void {
     const host = this.hosts.get(id);
-    const socket = host === undefined ? null : this.socketFor(host.family);
-    if (host === undefined || socket === null) return;
+    if (host === undefined || this.closed) return;
+    let socket;
+    try {
+      socket = createSocket(host.family === 6 ? 'udp6' : 'udp4');
+    } catch {
+      return; // out of descriptors, or no IPv6 here: this try is lost, the next may go
+    }
+    // Send errors arrive in the callback; a socket-level one must not crash the run.
+    socket.on('error', () => undefined);
     // Polling starts once the datagram has left: by then the kernel has marked the entry
     // INCOMPLETE, so an old FAILED entry is not read as this try's answer.
     socket.send(Buffer.alloc(0), TRIGGER_PORT, host.target, (err) => {
+      socket.close();
       if (err !== null || !this.hosts.has(id)) return;
       host.sentAt = monotonicMs();
       this.interval = FIRST_POLL_MS;
@@ -88,25 +101,7 @@ export class NeighbourPinger implements Pinger {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.hosts.clear();
-    for (const s of this.sockets.values()) s?.close();
-    this.sockets.clear();
     return Promise.resolve();
-  }
-
-  private socketFor(family: 4 | 6): Socket | null {
-    let s = this.sockets.get(family);
-    if (s === undefined) {
-      try {
-        s = createSocket(family === 6 ? 'udp6' : 'udp4');
-        // Send errors arrive in the callback; a socket-level one must not crash the scan.
-        s.on('error', () => undefined);
-        s.unref();
-      } catch {
-        s = null; // no IPv6 here: those hosts get no answer and end as no-response
-      }
-      this.sockets.set(family, s);
-    }
-    return s;
   }
 
   /** Schedules the next read `interval` ms from now, unless one is due sooner or running. */

@@ -25,8 +25,9 @@ import type { Evidence } from '../../core/discovery/verdict.js';
 import { monotonicMs } from '../raw/clock.js';
 import { unreachReason } from '../raw/icmp-outcome.js';
 import { IPPROTO, RECV_HEADER, SEND_HEADER, type RawSockApi } from '../raw/rawsock.js';
-import { pickSourcePort, sourceAddressFor } from '../raw/source.js';
+import { pickSourcePort } from '../raw/source.js';
 import type { EvidenceHandler, Pinger } from './pinger.js';
+import { SourceLookup } from './source-lookup.js';
 
 /** Which probes each try sends. */
 export interface RawProbeSet {
@@ -71,6 +72,7 @@ export class RawPinger implements Pinger {
   /** Hosts by addressKey; a target listed twice has two ids. */
   private readonly byAddress = new Map<string, number[]>();
   private readonly sockets = new Map<4 | 6, Sockets | null>();
+  private readonly sources = new SourceLookup();
   private fds: number[] = [];
   private kinds: ('icmp' | 'tcp')[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -98,14 +100,16 @@ export class RawPinger implements Pinger {
       return;
     }
     // The TCP checksum and the cookie cover our address, which only the routing table knows.
-    sourceAddressFor(formatIp(ip), ip.family).then(
+    this.sources.lookup(formatIp(ip), ip.family).then(
       (text) => {
         const s = parseIp(text);
         if (this.hosts.get(id) !== host || s === null) return;
         host.src = addressBytes(s);
         for (; host.waiting > 0; host.waiting--) this.sendNow(id, host);
       },
-      () => this.onEvidence(id, { up: false, reason: 'no-route' }),
+      () => {
+        if (!this.closed) this.onEvidence(id, { up: false, reason: 'no-route' });
+      },
     );
   }
 
@@ -127,6 +131,7 @@ export class RawPinger implements Pinger {
 
   close(): Promise<void> {
     this.closed = true;
+    this.sources.close();
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     for (const s of this.sockets.values()) {

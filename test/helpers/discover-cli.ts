@@ -1,7 +1,8 @@
 /**
  * Runs discoverHosts over targets given on the command line and prints one JSON line per
  * host, then a summary line with the wall time. Meant to be run inside a test namespace:
- *   ip netns exec NS node --import tsx test/helpers/discover-cli.ts [--unprivileged] [--timeout MS] [--retries N] TARGET...
+ *   ip netns exec NS node --import tsx test/helpers/discover-cli.ts [--unprivileged] [--timeout MS]
+ *     [--retries N] [--window N] [--up-only] TARGET...
  * Targets are addresses or CIDR blocks, expanded lazily (a /16 never becomes an array).
  */
 import { parseTarget } from '../../src/core/target-spec.js';
@@ -12,12 +13,16 @@ const args = process.argv.slice(2);
 let privileged = true;
 let timeoutMs: number | undefined;
 let retries: number | undefined;
+let window: number | undefined;
+let quiet = false;
 const targets: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   if (a === '--unprivileged') privileged = false;
   else if (a === '--timeout') timeoutMs = Number(args[++i]);
   else if (a === '--retries') retries = Number(args[++i]);
+  else if (a === '--window') window = Number(args[++i]);
+  else if (a === '--up-only') quiet = true;
   else targets.push(a);
 }
 
@@ -35,9 +40,12 @@ function* expand(): Generator<DiscoveryTarget> {
 const started = performance.now();
 let up = 0;
 let total = 0;
-for await (const r of discoverHosts(expand(), { privileged, timeoutMs, retries })) {
+for await (const r of discoverHosts(expand(), { privileged, timeoutMs, retries, window })) {
   total++;
   if (r.up) up++;
-  process.stdout.write(`${JSON.stringify(r)}\n`);
+  if (r.up || !quiet) process.stdout.write(`${JSON.stringify(r)}\n`);
 }
-process.stdout.write(`${JSON.stringify({ summary: { total, up, wallMs: Math.round(performance.now() - started), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) } })}\n`);
+const wallMs = Math.round(performance.now() - started);
+// Peak resident memory of the whole process (maxRSS is in KiB), tsx and its compile cache included.
+const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+process.stdout.write(`${JSON.stringify({ summary: { total, up, wallMs, maxRssMb } })}\n`);

@@ -4,7 +4,8 @@
  *   scanner ── br0 198.18.200.0/24 ── five LAN hosts (directly connected: ARP decides)
  *      └── 198.18.202.0/30 ── router ── br1 198.18.201.0/24 ── five routed hosts (probes decide)
  *
- * with the same shape in IPv6: 2001:2:0:c8::/64 on the LAN (neighbour discovery decides),
+ * The rest of 198.18.0.0/16 is routed to the router, which drops it silently (a /16 to sweep),
+ * and the same shape exists in IPv6: 2001:2:0:c8::/64 on the LAN (neighbour discovery decides),
  * 2001:2:0:ca::/64 for transit, 2001:2:0:c9::/64 behind the router; a host's IPv6 address
  * ends in the same digits as its IPv4 one (198.18.200.10 and 2001:2:0:c8::10).
  * Each host answers only some probes (nftables drops the rest), so that every discovery
@@ -65,7 +66,8 @@ export const LAN_HOSTS: readonly HostBehaviour[] = [
   { octet: 20, dropEcho: true, dropTimestamp: true, reason: 'reset' },
   { octet: 30, dropEcho: true, dropTimestamp: true, open: [80], reason: 'reset' },
   { octet: 40, dropEcho: true, dropTimestamp: true, tcpDrop: true, open: [443], reason: 'syn-ack' },
-  { octet: 50, dropAll: true, reason: 'arp-response' },
+  // High in the /24, behind two hundred silent addresses: their triggers must not hold its back.
+  { octet: 250, dropAll: true, reason: 'arp-response' },
 ];
 
 /** Behind the router: the first four as on the LAN, and one answering only timestamps. */
@@ -223,6 +225,9 @@ export async function createLanTestbed(): Promise<LanTestbed> {
     ip(router, 'link', 'set', 'down0', 'up');
     ip(scanner, 'route', 'add', '198.18.201.0/24', 'via', '198.18.202.2');
     ip(scanner, '-6', 'route', 'add', '2001:2:0:c9::/64', 'via', '2001:2:0:ca::2');
+    // The rest of 198.18.0.0/16 goes to the router, which drops it: a /16 of silence to sweep.
+    ip(scanner, 'route', 'add', '198.18.0.0/16', 'via', '198.18.202.2');
+    ip(router, 'route', 'add', 'blackhole', '198.18.0.0/16');
     ip(router, 'link', 'add', 'br1', 'type', 'bridge');
     ip(router, 'addr', 'add', '198.18.201.1/24', 'dev', 'br1');
     ip(router, 'addr', 'add', '2001:2:0:c9::1/64', 'dev', 'br1', 'nodad');

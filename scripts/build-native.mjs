@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the optional raw-socket addon (native/rawsock) that the SYN scan (-sS) needs. It runs
-// from `npm ci` / `npm install` (the package's `prepare` script) and from scripts/ci.sh. The
+// from `npm ci` / `npm install` (the package's `install` script, which also runs when the
+// package is installed from the registry; `files` ships the sources) and from scripts/ci.sh. The
 // addon is optional: when it cannot be built this prints ONE line saying why and exits 0, and
 // everything but -sS works as before.
 //

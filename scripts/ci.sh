@@ -23,7 +23,7 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   fi
 fi
 
-step "npm ci (its prepare script builds the optional raw-socket addon)"
+step "npm ci (its install script builds the optional raw-socket addon)"
 npm ci --no-audit --no-fund --loglevel=error
 
 step "lint"

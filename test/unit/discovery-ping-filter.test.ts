@@ -2,29 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pingReplyFilter } from '../../src/core/discovery/ping-filter.js';
 import { packets as p } from '../fixtures/discovery/captured.js';
+import { runBpf } from '../helpers/bpf-vm.js';
 
-/** Runs a classic BPF program over a packet, for the few instructions the filter uses. */
-function run(prog: Uint8Array, pkt: Uint8Array): number {
-  const v = new DataView(prog.buffer, prog.byteOffset, prog.byteLength);
-  const d = new DataView(pkt.buffer, pkt.byteOffset, pkt.byteLength);
-  let a = 0;
-  let x = 0;
-  for (let pc = 0; pc * 8 < prog.length; pc++) {
-    const code = v.getUint16(pc * 8, true);
-    const jt = prog[pc * 8 + 2]!;
-    const jf = prog[pc * 8 + 3]!;
-    const k = v.getUint32(pc * 8 + 4, true);
-    switch (code) {
-      case 0x30: a = d.getUint8(k); break;
-      case 0x50: a = d.getUint8(x + k); break;
-      case 0xb1: x = (d.getUint8(k) & 0x0f) * 4; break;
-      case 0x15: pc += a === k ? jt : jf; break;
-      case 0x06: return k;
-      default: throw new Error(`opcode ${code.toString(16)} not in this test's interpreter`);
-    }
-  }
-  throw new Error('program fell off its end');
-}
 
 /** An IPv4 packet carrying an ICMP message of the given type (header only). */
 const icmp4 = (type: number): Uint8Array => Uint8Array.from([...p.echoReply.subarray(0, 20), type, 0, 0, 0, 0, 0, 0, 0]);
@@ -50,6 +29,6 @@ const cases: { name: string; family: 4 | 6; pkt: Uint8Array; keep: boolean }[] =
 ];
 for (const c of cases) {
   test(`pingReplyFilter(${c.family}) ${c.keep ? 'keeps' : 'drops'} ${c.name}`, () => {
-    assert.equal(run(pingReplyFilter(c.family), c.pkt) !== 0, c.keep);
+    assert.equal(runBpf(pingReplyFilter(c.family), c.pkt) !== 0, c.keep);
   });
 }

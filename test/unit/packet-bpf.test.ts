@@ -2,31 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeBpf, tcpDstPortFilter, unreachableFilter } from '../../src/core/packet/bpf.js';
 import { OUR_PORT, packets as p } from '../fixtures/packets/captured.js';
+import { runBpf } from '../helpers/bpf-vm.js';
 
-/** Runs a classic BPF program over a packet, for the few instructions our filters use. */
-function run(prog: Uint8Array, pkt: Uint8Array): number {
-  const v = new DataView(prog.buffer, prog.byteOffset, prog.byteLength);
-  const d = new DataView(pkt.buffer, pkt.byteOffset, pkt.byteLength);
-  let a = 0;
-  let x = 0;
-  for (let pc = 0; pc * 8 < prog.length; pc++) {
-    const code = v.getUint16(pc * 8, true);
-    const jt = prog[pc * 8 + 2]!;
-    const jf = prog[pc * 8 + 3]!;
-    const k = v.getUint32(pc * 8 + 4, true);
-    switch (code) {
-      case 0x28: a = d.getUint16(k); break;
-      case 0x30: a = d.getUint8(k); break;
-      case 0x48: a = d.getUint16(x + k); break;
-      case 0x50: a = d.getUint8(x + k); break;
-      case 0xb1: x = (d.getUint8(k) & 0x0f) * 4; break;
-      case 0x15: pc += a === k ? jt : jf; break;
-      case 0x06: return k;
-      default: throw new Error(`opcode ${code.toString(16)} not in this test's interpreter`);
-    }
-  }
-  throw new Error('program fell off its end');
-}
 
 const cases: { name: string; prog: Uint8Array; pkt: Uint8Array; keep: boolean }[] = [
   { name: 'tcpDstPortFilter(4) keeps a SYN-ACK to our port', prog: tcpDstPortFilter(4, OUR_PORT), pkt: p.synAck4, keep: true },
@@ -42,7 +19,7 @@ const cases: { name: string; prog: Uint8Array; pkt: Uint8Array; keep: boolean }[
 ];
 for (const c of cases) {
   test(c.name, () => {
-    assert.equal(run(c.prog, c.pkt) > 0, c.keep);
+    assert.equal(runBpf(c.prog, c.pkt) > 0, c.keep);
   });
 }
 

@@ -95,7 +95,7 @@ test('discoverHosts picks one method per path and reports every target once', as
     if (address.endsWith('.10')) return method === 'neighbour' ? [[1, ARP]] : [[1, ECHO]];
     return [];
   });
-  const r = await collect(v4('127.0.0.1', '198.18.200.10', '198.18.200.11', '198.18.200.255', '198.18.201.10', '198.18.201.11', '10.0.0.1'), {}, f);
+  const r = await collect(v4('127.0.0.1', '198.18.200.10', '198.18.200.11', '198.18.200.255', '198.18.201.10', '198.18.201.11', '192.0.2.1'), {}, f);
   assert.deepEqual(
     Object.fromEntries([...r].map(([a, x]) => [a, `${x.up ? 'up' : 'down'} ${x.reason}`])),
     {
@@ -105,7 +105,7 @@ test('discoverHosts picks one method per path and reports every target once', as
       '198.18.200.255': 'down no-response',
       '198.18.201.10': 'up echo-reply',
       '198.18.201.11': 'down no-response',
-      '10.0.0.1': 'down no-route',
+      '192.0.2.1': 'down no-route',
     },
   );
   assert.deepEqual([...new Set(f.sends.map((s) => `${s.address} ${s.method}`))].sort(), ['198.18.200.10 neighbour', '198.18.200.11 neighbour', '198.18.201.10 probes', '198.18.201.11 probes']);

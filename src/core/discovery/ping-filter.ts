@@ -4,16 +4,10 @@
  * this keeps the ones that can answer a ping: echo reply, timestamp reply and destination
  * unreachable. An optimisation only: every packet is still checked in full after it is read.
  */
-import { encodeBpf } from '../packet/bpf.js';
+import { BPF, encodeBpf } from '../packet/bpf.js';
 import { IcmpType } from './icmp-ping.js';
 
-const LD_B_ABS = 0x30;
-const LD_B_IND = 0x50;
-const LDX_B_MSH = 0xb1;
-const JEQ_K = 0x15;
-const RET_K = 0x06;
-/** "Keep the whole packet." */
-const KEEP = 0x40000;
+const { LD_B_ABS, LD_B_IND, LDX_B_MSH, JEQ_K, RET_K, KEEP } = BPF;
 
 /** Keeps the ICMP (family 4) or ICMPv6 (family 6) messages that can answer a discovery probe. */
 export function pingReplyFilter(family: 4 | 6): Uint8Array {

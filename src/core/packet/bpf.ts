@@ -6,15 +6,18 @@
  * little-endian (the addon reads them field by field, so byte order is ours to choose).
  */
 
-const LD_H_ABS = 0x28;
-const LD_B_ABS = 0x30;
-const LD_H_IND = 0x48;
-const LD_B_IND = 0x50;
-const LDX_B_MSH = 0xb1;
-const JEQ_K = 0x15;
-const RET_K = 0x06;
-/** "Keep the whole packet." */
-const KEEP = 0x40000;
+/** The classic BPF opcodes our filters use, and the "keep the whole packet" return value. */
+export const BPF = {
+  LD_H_ABS: 0x28,
+  LD_B_ABS: 0x30,
+  LD_H_IND: 0x48,
+  LD_B_IND: 0x50,
+  LDX_B_MSH: 0xb1,
+  JEQ_K: 0x15,
+  RET_K: 0x06,
+  KEEP: 0x40000,
+} as const;
+const { LD_H_ABS, LD_B_ABS, LD_H_IND, LD_B_IND, LDX_B_MSH, JEQ_K, RET_K, KEEP } = BPF;
 
 type Insn = readonly [code: number, jt: number, jf: number, k: number];
 

@@ -47,20 +47,18 @@ interface HostState {
   readonly checked: Map<number, PortResult>;
 }
 
-/** The guard: an EngineSink in front of `inner`; `drained()` resolves when nothing is held. */
+/** The guard of one TCP engine run: an EngineSink in front of `inner`; `drained()` resolves when nothing is held. */
 export function guardOpenPorts(inner: EngineSink, opts: OpenGuardOptions): EngineSink & { drained(): Promise<void> } {
   const hosts = new Map<string, HostState>();
   const queue: { r: PortResult; h: HostState }[] = [];
   let running = 0;
   let idle: (() => void) | undefined;
 
-  const key = (host: string, proto: string): string => `${proto} ${host}`;
-  const stateOf = (r: { host: string; proto: string }): HostState => {
-    const k = key(r.host, r.proto);
-    let h = hosts.get(k);
+  const stateOf = (host: string): HostState => {
+    let h = hosts.get(host);
     if (h === undefined) {
       h = { answered: 0, open: 0, suspect: opts.verifyAll ? true : undefined, held: [], verifying: 0, report: undefined, checked: new Map() };
-      hosts.set(k, h);
+      hosts.set(host, h);
     }
     return h;
   };
@@ -90,7 +88,7 @@ export function guardOpenPorts(inner: EngineSink, opts: OpenGuardOptions): Engin
 
   function emitReport(h: HostState): void {
     const rep = h.report!;
-    hosts.delete(key(rep.host, rep.proto));
+    hosts.delete(rep.host);
     inner.host(h.checked.size === 0 ? rep : { ...rep, ports: rep.ports.map((p) => h.checked.get(p.port) ?? p) });
   }
 
@@ -106,11 +104,7 @@ export function guardOpenPorts(inner: EngineSink, opts: OpenGuardOptions): Engin
 
   return {
     port(r) {
-      if (r.proto !== 'tcp') {
-        inner.port(r);
-        return;
-      }
-      const h = stateOf(r);
+      const h = stateOf(r.host);
       if (r.state === 'open' || r.state === 'closed') h.answered++;
       if (r.state !== 'open') {
         inner.port(r);
@@ -123,11 +117,7 @@ export function guardOpenPorts(inner: EngineSink, opts: OpenGuardOptions): Engin
       if (h.suspect === undefined && h.answered >= JUDGE_AFTER) judge(h);
     },
     host(report) {
-      if (report.proto !== 'tcp') {
-        inner.host(report);
-        return;
-      }
-      const h = stateOf(report);
+      const h = stateOf(report.host);
       // Judged at the end when it never gave enough answers: a handful of open ports is normal.
       if (h.suspect === undefined) judge(h);
       h.report = report;

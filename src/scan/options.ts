@@ -4,7 +4,7 @@
  */
 import { invalidOption, PortcullisError, t } from '../core/errors.js';
 import type { Proto, ScanType } from '../core/types.js';
-import { synScanAvailability } from './syn-prober.js';
+import { loadRawSock } from './raw/rawsock.js';
 import { parsePortSpec, excludePorts, formatPortList, type PortSet } from '../core/port-spec.js';
 import { parseTarget, type TargetSpec } from '../core/target-spec.js';
 import { randomSeed } from '../core/permutation.js';
@@ -234,7 +234,7 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
 /** The TCP scan kind to run: 'auto' picks SYN when raw sockets work here, as nmap does for root. */
 function tcpKind(asked: 'auto' | 'connect' | 'syn'): 'connect' | 'syn' {
   if (asked === 'connect') return 'connect';
-  const raw = synScanAvailability();
+  const raw = loadRawSock();
   if (raw.ok) return 'syn';
   if (asked === 'auto') return 'connect';
   throw new PortcullisError(

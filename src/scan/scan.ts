@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { isPortcullisError, PortcullisError } from '../core/errors.js';
 import type { HostDiscovery } from '../core/discovery/verdict.js';
-import { discoverHosts, type DiscoveryTarget } from './discovery/discover.js';
+import type { DiscoveryTarget } from './discovery/discover.js';
 import { formatIp, parseIp, type IpAddress } from '../core/ip.js';
 import { blockOf, type AddressBlock, type TargetSpec } from '../core/target-spec.js';
 import type { TargetSource, PlanTarget } from '../core/scan-plan.js';
@@ -18,9 +18,6 @@ import { guardOpenPorts } from './open-guard.js';
 import { verifyOpen, type VerifyTiming } from './open-verifier.js';
 import { resolveScanOptions, type ProtocolScan, type ResolvedScanOptions, type ScanOptions } from './options.js';
 import { createProber, type FatalHandler, type Prober, type ResultHandler } from './prober.js';
-import { createSynProber } from './syn-prober.js';
-import { createUdpProber } from './udp-prober.js';
-import { udpPayloadFor } from '../identify/udp-payloads.js';
 import { VERSION } from '../version.js';
 
 interface Entry {
@@ -163,6 +160,7 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
       congested: flow?.congested,
     };
     const guard = part.proto === 'tcp' ? guardOpenPorts(direct, { verifyAll: r.verify, concurrency: 256, verify: (p) => verifyOpen(p.host, p.host.includes(':') ? 6 : 4, p.port, verifyTiming(r), verifyStop.signal) }) : undefined;
+    const createProber = await proberFactory(part, r);
     const engine = startEngine(
       {
         targets: scanTargets,
@@ -173,7 +171,7 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
         seed: r.seed,
         sequential: r.sequential,
         signal,
-        createProber: (onResult, onFatal) => proberFor(part, r, onResult, onFatal),
+        createProber,
         serviceName,
       },
       guard ?? direct,
@@ -245,6 +243,8 @@ async function discover(targets: ResolvedTargets, r: ResolvedScanOptions, signal
   // Raw probes and neighbour resolution need root (the pingers fall back to connects otherwise).
   const privileged = process.getuid?.() === 0;
   try {
+    // Imported here: a -Pn scan does not load the pingers.
+    const { discoverHosts } = await import('./discovery/discover.js');
     for await (const d of discoverHosts(discoveryTargets(targets, names), { privileged, signal })) {
       tally.total++;
       const hostname = names.get(d.address);
@@ -291,16 +291,27 @@ function verifyTiming(r: ResolvedScanOptions): VerifyTiming {
   return { connectMs: Math.min(Math.max(r.timing.maxRttTimeoutMs, 1000), 5000), quietMs: 800 };
 }
 
-/** The prober that runs one protocol's probes. */
-function proberFor(part: ProtocolScan, r: ResolvedScanOptions, onResult: ResultHandler, onFatal: FatalHandler): Prober {
+/** A factory of the prober that runs one protocol's probes. */
+type ProberFactory = (onResult: ResultHandler, onFatal: FatalHandler) => Prober;
+
+/**
+ * Loads what one protocol's prober needs and returns its factory. The raw and UDP probers
+ * (packet code, payload tables, a worker entry) are imported only by scans that use them, so
+ * a connect scan does not pay their start-up.
+ */
+async function proberFactory(part: ProtocolScan, r: ResolvedScanOptions): Promise<ProberFactory> {
   switch (part.kind) {
-    case 'syn':
-      return createSynProber({}, onResult, onFatal);
+    case 'syn': {
+      const { createSynProber } = await import('./syn-prober.js');
+      return (onResult, onFatal) => createSynProber({}, onResult, onFatal);
+    }
     case 'connect':
-      return createProber({ workers: r.workers, mainShare: r.mainShare, connector: r.connector }, onResult, onFatal);
-    case 'udp':
+      return (onResult, onFatal) => createProber({ workers: r.workers, mainShare: r.mainShare, connector: r.connector }, onResult, onFatal);
+    case 'udp': {
+      const [{ createUdpProber }, { udpPayloadFor }] = await Promise.all([import('./udp-prober.js'), import('../identify/udp-payloads.js')]);
       // The reply bytes the UDP prober offers are for service identification (not used yet).
-      return createUdpProber({ payloadFor: udpPayloadFor, pacing: !r.udpFast }, (id, outcome, rtt) => onResult(id, outcome, rtt));
+      return (onResult) => createUdpProber({ payloadFor: udpPayloadFor, pacing: !r.udpFast }, (id, outcome, rtt) => onResult(id, outcome, rtt));
+    }
   }
 }
 

@@ -269,7 +269,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     stats.inFlight++;
     stats.probesSent++;
     lastSendAt = now;
-    prober.probe(id, h.ref, ports[portIndex]!, timeoutFor(h));
+    prober.probe(id, h.ref, ports[portIndex]!, timeoutFor(h), tries);
   }
 
   function markReady(h: HostState): void {

@@ -23,7 +23,8 @@ export interface Prober {
   readonly description: string;
   addHost(ref: number, address: string, family: 4 | 6): void;
   removeHost(ref: number): void;
-  probe(id: number, ref: number, port: number, timeoutMs: number): void;
+  /** Starts probe `id`; `tries` counts this probe's sends so far, itself included (1 = first). */
+  probe(id: number, ref: number, port: number, timeoutMs: number, tries?: number): void;
   /** Stops every pending probe and releases threads and sockets. */
   close(): Promise<void>;
 }

@@ -5,9 +5,12 @@
  * out in one sendmmsg per family at the next microtask. Receiving happens in a worker thread
  * that blocks on the raw TCP and ICMP sockets and passes back only packets that carry our SYN
  * cookie (see core/packet/syn-cookie.ts), so matching is stateless up to the last step here:
- * (host, port) → the pending probe. One source port serves the whole scan; the kernel answers
- * each SYN-ACK with its own RST (it knows no such connection), which closes the half-open
- * connection on the target, as nmap relies on too. ICMP destination-unreachables come back as
+ * (host, port) → the pending probe. A block of SOURCE_PORTS source ports serves the whole scan:
+ * the n-th try of a port goes out from the n-th one, so a retransmission is not byte-identical
+ * to the SYN before it (a target's connection tracking can hold the first one's state and drop
+ * an exact copy: closed ports then look filtered), and a late answer to any try still counts.
+ * The kernel answers each SYN-ACK with its own RST (it knows no such connection), which
+ * closes the half-open connection on the target, as nmap relies on too. ICMP destination-unreachables come back as
  * Outcome.Icmp with nmap's name for the code (filtered, in every TCP scan).
  */
 import { randomBytes } from 'node:crypto';
@@ -45,7 +48,10 @@ export type SynResultHandler = (id: number, outcome: OutcomeCode, rttMs: number,
 
 /** Options for createSynProber. */
 export interface SynProberOptions {
-  /** Source port of every SYN; default: a random port no TCP socket uses, outside the ephemeral range. */
+  /**
+   * First of the SOURCE_PORTS source ports; default: a random block no TCP socket uses,
+   * outside the ephemeral range.
+   */
   readonly sourcePort?: number;
   /** The 16-byte cookie key; default: random. */
   readonly key?: Uint8Array;
@@ -63,6 +69,9 @@ export function createSynProber(opts: SynProberOptions, onResult: SynResultHandl
   if (!r.ok) throw new Error(`SYN scan unavailable: ${r.reason}`);
   return new SynProber(r.api, opts, onResult, onFatal);
 }
+
+/** Source ports per scan: try n of a port is sent from sourcePort + (n - 1) % SOURCE_PORTS. */
+export const SOURCE_PORTS = 8;
 
 /** One send record: the addon's header, then the SYN. */
 const RECORD = SEND_HEADER + SYN_LENGTH;
@@ -88,6 +97,8 @@ interface Pending {
   readonly ref: number;
   readonly port: number;
   readonly timeoutMs: number;
+  /** Our source port for this try. */
+  readonly sport: number;
   /** Monotonic ms when the SYN went out; NaN while still queued. */
   sentAt: number;
 }
@@ -108,7 +119,7 @@ function spawnReceiver(workerData: ReceiveWorkerData): Worker {
 /** The SYN prober (see the file comment). */
 export class SynProber implements Prober {
   readonly description: string;
-  /** Our source port, the same for every SYN of this prober. */
+  /** Our first source port: every first try goes out from it, retries from the next ones. */
   readonly sourcePort: number;
   private readonly key: Uint8Array;
   private readonly sockets = new Map<4 | 6, FamilySockets | OutcomeCode>();
@@ -137,8 +148,9 @@ export class SynProber implements Prober {
   ) {
     this.key = opts.key ?? randomBytes(COOKIE_KEY_BYTES);
     if (this.key.length !== COOKIE_KEY_BYTES) throw new RangeError(`the SYN cookie key must be ${COOKIE_KEY_BYTES} bytes`);
-    this.sourcePort = opts.sourcePort ?? pickSourcePort();
-    this.worker = spawnReceiver({ key: this.key, port: this.sourcePort });
+    this.sourcePort = opts.sourcePort ?? pickSourcePort(Math.random, SOURCE_PORTS);
+    if (this.sourcePort < 1 || this.sourcePort + SOURCE_PORTS - 1 > 65535) throw new RangeError(`source port ${this.sourcePort} leaves no room for ${SOURCE_PORTS} ports`);
+    this.worker = spawnReceiver({ key: this.key, port: this.sourcePort, span: SOURCE_PORTS });
     this.worker.on('message', (m: FromReceiver) => {
       if (m.t === 'replies') this.onReplies(m.batch);
       else this.receiving(m.fds);
@@ -147,7 +159,7 @@ export class SynProber implements Prober {
     this.worker.on('exit', (code) => {
       if (!this.closed) this.onFatal(new Error(`the SYN scan's receive thread exited (code ${code})`));
     });
-    this.description = `raw SYN prober, source port ${this.sourcePort}, receive thread`;
+    this.description = `raw SYN prober, source ports ${this.sourcePort}-${this.sourcePort + SOURCE_PORTS - 1}, receive thread`;
   }
 
   addHost(ref: number, address: string, family: 4 | 6): void {
@@ -192,10 +204,11 @@ export class SynProber implements Prober {
     else this.byAddress.delete(key);
   }
 
-  probe(id: number, ref: number, port: number, timeoutMs: number): void {
+  probe(id: number, ref: number, port: number, timeoutMs: number, tries = 1): void {
     const host = this.hosts.get(ref);
     if (host === undefined) throw new Error(`probe for unknown host ref ${ref}`);
-    this.pending.set(id, { ref, port, timeoutMs, sentAt: NaN });
+    const sport = this.sourcePort + ((Math.max(1, tries) - 1) % SOURCE_PORTS);
+    this.pending.set(id, { ref, port, timeoutMs, sport, sentAt: NaN });
     this.byTarget.set(ref * 65536 + port, id);
     if (host.failed !== null) {
       const outcome = host.failed;
@@ -238,7 +251,7 @@ export class SynProber implements Prober {
       tcp = this.api.open(family, IPPROTO.TCP);
       icmp = this.api.open(family, family === 4 ? IPPROTO.ICMP : IPPROTO.ICMPV6);
       // Without filters a raw TCP socket queues a copy of every segment this machine receives.
-      this.api.attachFilter(tcp, tcpDstPortFilter(family, this.sourcePort));
+      this.api.attachFilter(tcp, tcpDstPortFilter(family, this.sourcePort, SOURCE_PORTS));
       this.api.attachFilter(icmp, unreachableFilter(family));
     } catch {
       // No IPv6 on this machine, typically (EAFNOSUPPORT): its probes fail, the others go on.
@@ -316,7 +329,7 @@ export class SynProber implements Prober {
       buf.writeUInt32LE(SYN_LENGTH, off); // u16 length + u16 zero
       buf.writeUInt32LE(0, off + 4); // scope id
       buf.set(host.dst, off + 8);
-      writeSyn(buf, off + SEND_HEADER, this.sourcePort, p.port, synCookie(this.key, host.src!, host.dst, this.sourcePort, p.port), host.pseudo);
+      writeSyn(buf, off + SEND_HEADER, p.sport, p.port, synCookie(this.key, host.src!, host.dst, p.sport, p.port), host.pseudo);
     }
     let i = 0;
     while (i < ids.length) {

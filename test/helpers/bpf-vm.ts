@@ -16,6 +16,8 @@ export function runBpf(prog: Uint8Array, pkt: Uint8Array): number {
       case 0x50: a = d.getUint8(x + k); break;
       case 0xb1: x = (d.getUint8(k) & 0x0f) * 4; break;
       case 0x15: pc += a === k ? jt : jf; break;
+      case 0x25: pc += a > k ? jt : jf; break;
+      case 0x35: pc += a >= k ? jt : jf; break;
       case 0x06: return k;
       default: throw new Error(`opcode ${code.toString(16)} not in this test's interpreter`);
     }

@@ -7,6 +7,10 @@ import { KEY, LISTENER, LO4, LO6, OUR_PORT, TB4_HOST, TB4_US, TB6_HOST, TB6_US, 
 const ctx = { key: KEY, port: OUR_PORT };
 const otherKey = { key: KEY.map((b) => b ^ 0x55), port: OUR_PORT };
 const otherPort = { key: KEY, port: OUR_PORT + 1 };
+/** A block of 8 source ports whose fourth is the one the captured packets answer (a retry's). */
+const spanned = { key: KEY, port: OUR_PORT - 3, span: 8 };
+/** A block that ends just before the captured packets' port. */
+const spannedBelow = { key: KEY, port: OUR_PORT - 8, span: 8 };
 
 type Want = Pick<SynReply, 'kind' | 'port' | 'ttl' | 'icmpType' | 'icmpCode'> & { target: string };
 const show = (r: SynReply | null): Want | null => r && { kind: r.kind, port: r.port, ttl: r.ttl, icmpType: r.icmpType, icmpCode: r.icmpCode, target: Buffer.from(r.target).toString('hex') };
@@ -19,11 +23,14 @@ function bump(pkt: Uint8Array, at: number, delta: number): Uint8Array {
   return out;
 }
 
-const tcpCases: { name: string; c: typeof ctx; family: 4 | 6; pkt: Uint8Array; off: number; from: Uint8Array; to: Uint8Array; want: Want | null }[] = [
+const tcpCases: { name: string; c: { key: Uint8Array; port: number; span?: number }; family: 4 | 6; pkt: Uint8Array; off: number; from: Uint8Array; to: Uint8Array; want: Want | null }[] = [
   { name: 'a SYN-ACK carrying our cookie is an open port', c: ctx, family: 4, pkt: p.synAck4, off: 20, from: LO4, to: LO4, want: { kind: ReplyKind.SynAck, port: LISTENER, ttl: 64, icmpType: 0, icmpCode: 0, target: h(LO4) } },
   { name: 'an RST-ACK carrying our cookie is a closed port', c: ctx, family: 4, pkt: p.rst4, off: 20, from: LO4, to: LO4, want: { kind: ReplyKind.Rst, port: 1, ttl: 64, icmpType: 0, icmpCode: 0, target: h(LO4) } },
   { name: 'an IPv6 SYN-ACK', c: ctx, family: 6, pkt: p.synAck6, off: 0, from: LO6, to: LO6, want: { kind: ReplyKind.SynAck, port: LISTENER, ttl: 64, icmpType: 0, icmpCode: 0, target: h(LO6) } },
   { name: 'an IPv6 RST-ACK', c: ctx, family: 6, pkt: p.rst6, off: 0, from: LO6, to: LO6, want: { kind: ReplyKind.Rst, port: 1, ttl: 64, icmpType: 0, icmpCode: 0, target: h(LO6) } },
+  { name: 'a SYN-ACK to a retry\'s source port inside the block is ours', c: spanned, family: 4, pkt: p.synAck4, off: 20, from: LO4, to: LO4, want: { kind: ReplyKind.SynAck, port: LISTENER, ttl: 64, icmpType: 0, icmpCode: 0, target: h(LO4) } },
+  { name: 'an IPv6 RST to a retry\'s source port inside the block is ours', c: spanned, family: 6, pkt: p.rst6, off: 0, from: LO6, to: LO6, want: { kind: ReplyKind.Rst, port: 1, ttl: 64, icmpType: 0, icmpCode: 0, target: h(LO6) } },
+  { name: 'a SYN-ACK to the port just past the block is not ours', c: spannedBelow, family: 4, pkt: p.synAck4, off: 20, from: LO4, to: LO4, want: null },
   { name: 'a SYN-ACK under another key is forged', c: otherKey, family: 4, pkt: p.synAck4, off: 20, from: LO4, to: LO4, want: null },
   { name: 'a SYN-ACK to another source port is not ours', c: otherPort, family: 4, pkt: p.synAck4, off: 20, from: LO4, to: LO4, want: null },
   { name: 'a SYN-ACK acking cookie + 2 is forged', c: ctx, family: 4, pkt: bump(p.synAck4, 28, 1), off: 20, from: LO4, to: LO4, want: null },
@@ -41,11 +48,13 @@ for (const t of tcpCases) {
   });
 }
 
-const icmpCases: { name: string; c: typeof ctx; family: 4 | 6; pkt: Uint8Array; off: number; from: Uint8Array; want: Want | null }[] = [
+const icmpCases: { name: string; c: { key: Uint8Array; port: number; span?: number }; family: 4 | 6; pkt: Uint8Array; off: number; from: Uint8Array; want: Want | null }[] = [
   { name: 'ICMP admin-prohibited quoting our SYN', c: ctx, family: 4, pkt: p.icmpAdmin4, off: 20, from: TB4_HOST, want: { kind: ReplyKind.Icmp, port: 2005, ttl: 64, icmpType: 3, icmpCode: 13, target: h(TB4_HOST) } },
   { name: 'ICMPv6 admin-prohibited quoting our SYN', c: ctx, family: 6, pkt: p.icmpAdmin6, off: 0, from: TB6_HOST, want: { kind: ReplyKind.Icmp, port: 2005, ttl: 64, icmpType: 1, icmpCode: 1, target: h(TB6_HOST) } },
   { name: 'an ICMP error quoting a SYN under another key', c: otherKey, family: 4, pkt: p.icmpAdmin4, off: 20, from: TB4_HOST, want: null },
   { name: 'an ICMP error quoting a SYN from another source port', c: otherPort, family: 6, pkt: p.icmpAdmin6, off: 0, from: TB6_HOST, want: null },
+  { name: 'an ICMP error quoting a retry from inside the block', c: spanned, family: 4, pkt: p.icmpAdmin4, off: 20, from: TB4_HOST, want: { kind: ReplyKind.Icmp, port: 2005, ttl: 64, icmpType: 3, icmpCode: 13, target: h(TB4_HOST) } },
+  { name: 'an ICMP error quoting a SYN from just past the block', c: spannedBelow, family: 6, pkt: p.icmpAdmin6, off: 0, from: TB6_HOST, want: null },
   { name: 'an ICMP error quoting a wrong sequence number', c: ctx, family: 4, pkt: bump(p.icmpAdmin4, 52, 1), off: 20, from: TB4_HOST, want: null },
   { name: 'an ICMP error too short to quote the sequence number', c: ctx, family: 4, pkt: p.icmpAdmin4.subarray(0, 55), off: 20, from: TB4_HOST, want: null },
   { name: 'a neighbour advertisement', c: ctx, family: 6, pkt: p.neighbourAdvert6, off: 0, from: TB6_HOST, want: null },

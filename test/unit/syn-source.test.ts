@@ -45,6 +45,18 @@ test('chooseSourcePort finds the one free port by walking when random picks keep
   assert.equal(chooseSourcePort(seq(0.5), [32768, 60999], used), 5000);
 });
 
+test('chooseSourcePort with a span returns a block of free ports, skipping one with a used port inside', () => {
+  // First pick 1024: 1027 is in use, so 1024..1031 is no block; second pick 1028: 1028..1035 is free.
+  assert.equal(chooseSourcePort(seq(0, 4 / 64505), [32768, 60999], new Set([1027]), 8), 1028);
+});
+
+test('chooseSourcePort with a span never returns a block that crosses into the ephemeral range or past 65535', () => {
+  const r = chooseSourcePort(seq(0.999999), [32768, 60999], new Set(), 8);
+  assert.equal(r, 65528);
+  const below = chooseSourcePort(seq((32762 - 1024) / 64505, 0), [32768, 60999], new Set(), 8);
+  assert.equal(below, 1024);
+});
+
 test('chooseSourcePort throws when no port is free', () => {
   assert.throws(() => chooseSourcePort(seq(0.5), [1024, 65535], new Set()), /no free source port/);
 });

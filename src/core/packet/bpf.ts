@@ -14,10 +14,12 @@ export const BPF = {
   LD_B_IND: 0x50,
   LDX_B_MSH: 0xb1,
   JEQ_K: 0x15,
+  JGT_K: 0x25,
+  JGE_K: 0x35,
   RET_K: 0x06,
   KEEP: 0x40000,
 } as const;
-const { LD_H_ABS, LD_B_ABS, LD_H_IND, LD_B_IND, LDX_B_MSH, JEQ_K, RET_K, KEEP } = BPF;
+const { LD_H_ABS, LD_B_ABS, LD_H_IND, LD_B_IND, LDX_B_MSH, JEQ_K, JGT_K, JGE_K, RET_K, KEEP } = BPF;
 
 type Insn = readonly [code: number, jt: number, jf: number, k: number];
 
@@ -35,26 +37,20 @@ export function encodeBpf(program: readonly Insn[]): Uint8Array {
 }
 
 /**
- * Keeps TCP segments to `port`. IPv4 raw sockets see the IP header first (its length is read
- * with the MSH load); IPv6 raw sockets see the TCP header at offset 0.
+ * Keeps TCP segments to a port in [port, port + span). IPv4 raw sockets see the IP header
+ * first (its length is read with the MSH load); IPv6 raw sockets see the TCP header at offset 0.
  */
-export function tcpDstPortFilter(family: 4 | 6, port: number): Uint8Array {
-  return encodeBpf(
-    family === 4
-      ? [
-          [LDX_B_MSH, 0, 0, 0],
-          [LD_H_IND, 0, 0, 2],
-          [JEQ_K, 0, 1, port],
-          [RET_K, 0, 0, KEEP],
-          [RET_K, 0, 0, 0],
-        ]
-      : [
-          [LD_H_ABS, 0, 0, 2],
-          [JEQ_K, 0, 1, port],
-          [RET_K, 0, 0, KEEP],
-          [RET_K, 0, 0, 0],
-        ],
-  );
+export function tcpDstPortFilter(family: 4 | 6, port: number, span = 1): Uint8Array {
+  if (!Number.isInteger(span) || span < 1 || port + span - 1 > 65535) throw new RangeError(`bad port range ${port}+${span}`);
+  const last = port + span - 1;
+  // A: the destination port. Keep when port <= A and not A > last.
+  const test: Insn[] = [
+    [JGE_K, 0, 2, port],
+    [JGT_K, 1, 0, last],
+    [RET_K, 0, 0, KEEP],
+    [RET_K, 0, 0, 0],
+  ];
+  return encodeBpf(family === 4 ? [[LDX_B_MSH, 0, 0, 0], [LD_H_IND, 0, 0, 2], ...test] : [[LD_H_ABS, 0, 0, 2], ...test]);
 }
 
 /** Keeps ICMP destination-unreachable messages (type 3 for IPv4, 1 for ICMPv6). */

@@ -41,8 +41,18 @@ export interface SynReply {
 export interface ReplyContext {
   /** The per-scan cookie key. */
   readonly key: Uint8Array;
-  /** Our source port. */
+  /** Our first source port. */
   readonly port: number;
+  /**
+   * How many consecutive source ports from `port` on are ours (default 1). The SYN scan sends
+   * each retransmission from the next one, so a retry is a new connection to the target's
+   * connection tracking; the cookie covers the source port, so every try carries its own.
+   */
+  readonly span?: number;
+}
+
+function ours(ctx: ReplyContext, port: number): boolean {
+  return port >= ctx.port && port < ctx.port + (ctx.span ?? 1);
 }
 
 /**
@@ -51,12 +61,12 @@ export interface ReplyContext {
  */
 export function classifyTcp(ctx: ReplyContext, family: 4 | 6, bytes: Uint8Array, offset: number, end: number, from: Uint8Array, to: Uint8Array, ttl: number): SynReply | null {
   const tcp = parseTcp(bytes, offset, end);
-  if (tcp === null || tcp.dport !== ctx.port) return null;
+  if (tcp === null || !ours(ctx, tcp.dport)) return null;
   let kind: ReplyKindCode;
   if ((tcp.flags & TcpFlag.RST) !== 0) kind = ReplyKind.Rst;
   else if ((tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) kind = ReplyKind.SynAck;
   else return null;
-  if (!ackMatches(ctx.key, to, from, ctx.port, tcp.sport, tcp.ack)) return null;
+  if (!ackMatches(ctx.key, to, from, tcp.dport, tcp.sport, tcp.ack)) return null;
   return { kind, family, target: from, port: tcp.sport, ttl, icmpType: 0, icmpCode: 0, from };
 }
 
@@ -65,7 +75,7 @@ export function classifyIcmp(ctx: ReplyContext, family: 4 | 6, bytes: Uint8Array
   const err = family === 4 ? parseIcmpv4Error(bytes, offset, end) : parseIcmpv6Error(bytes, offset, end);
   if (err === null) return null;
   const o = err.original;
-  if (o.protocol !== 6 || o.sport !== ctx.port || o.dport === null || o.seq === null) return null;
+  if (o.protocol !== 6 || o.sport === null || !ours(ctx, o.sport) || o.dport === null || o.seq === null) return null;
   if (!seqMatches(ctx.key, o.src, o.dst, o.sport, o.dport, o.seq)) return null;
   return { kind: ReplyKind.Icmp, family, target: o.dst, port: o.dport, ttl, icmpType: err.type, icmpCode: err.code, from };
 }

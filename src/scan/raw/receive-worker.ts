@@ -10,7 +10,9 @@ import { collectReplies, type ReplyBatch, type SocketKind } from './replies.js';
 /** What the receive worker is started with. */
 export interface ReceiveWorkerData {
   readonly key: Uint8Array;
+  /** Our first source port, and how many follow it (see ReplyContext). */
   readonly port: number;
+  readonly span: number;
 }
 
 /** Messages to the receive worker: the full list of sockets to read (sent again when it grows); stop reading and exit. */
@@ -30,7 +32,7 @@ if (port !== null) {
   if (!loaded.ok) throw new Error(loaded.reason);
   const api = loaded.api;
   const data = workerData as ReceiveWorkerData;
-  const ctx = { key: data.key, port: data.port };
+  const ctx = { key: data.key, port: data.port, span: data.span };
   let fds: readonly number[] = [];
   let kinds: readonly SocketKind[] = [];
   let running = false;

@@ -1,6 +1,6 @@
 /**
- * Where our SYNs come from: the source address the kernel would pick for each target, and one
- * source port for the whole scan. Raw sockets leave both to us because the TCP checksum covers
+ * Where our SYNs come from: the source address the kernel would pick for each target, and a
+ * small block of source ports for the whole scan. Raw sockets leave both to us because the TCP checksum covers
  * the source address and the port is how replies find their way back to the scan.
  */
 import { createSocket } from 'node:dgram';
@@ -44,19 +44,27 @@ export function localPortsOfProcNet(text: string): Set<number> {
 /**
  * Picks a source port like nmap does, at random, but outside the kernel's ephemeral range
  * (so no connect() of this machine is handed the same port mid-scan) and not used by any TCP
- * socket now. `random` returns [0, 1).
+ * socket now. With `span` > 1, the first of `span` consecutive ports that all qualify.
+ * `random` returns [0, 1).
  */
-export function chooseSourcePort(random: () => number, ephemeral: readonly [number, number], used: ReadonlySet<number>): number {
+export function chooseSourcePort(random: () => number, ephemeral: readonly [number, number], used: ReadonlySet<number>, span = 1): number {
   const free = (p: number): boolean => (p < ephemeral[0] || p > ephemeral[1]) && !used.has(p);
+  const block = (p: number): boolean => {
+    if (p + span - 1 > 65535) return false;
+    for (let q = p; q < p + span; q++) if (!free(q)) return false;
+    return true;
+  };
+  const first = 1024;
+  const count = 65536 - span + 1 - first;
   for (let i = 0; i < 64; i++) {
-    const p = 1024 + Math.floor(random() * (65536 - 1024));
-    if (free(p)) return p;
+    const p = first + Math.floor(random() * count);
+    if (block(p)) return p;
   }
   // Nearly everything is taken: walk the range from a random start.
-  const start = 1024 + Math.floor(random() * (65536 - 1024));
-  for (let i = 0; i < 65536 - 1024; i++) {
-    const p = 1024 + ((start - 1024 + i) % (65536 - 1024));
-    if (free(p)) return p;
+  const start = Math.floor(random() * count);
+  for (let i = 0; i < count; i++) {
+    const p = first + ((start + i) % count);
+    if (block(p)) return p;
   }
   throw new Error('no free source port for the SYN scan');
 }
@@ -69,10 +77,10 @@ function readOr(path: string, fallback: string): string {
   }
 }
 
-/** Picks this scan's source port from the live system (see chooseSourcePort). */
-export function pickSourcePort(random: () => number = Math.random): number {
+/** Picks this scan's first source port (of `span`) from the live system (see chooseSourcePort). */
+export function pickSourcePort(random: () => number = Math.random, span = 1): number {
   const range = readOr('/proc/sys/net/ipv4/ip_local_port_range', '32768 60999').trim().split(/\s+/).map(Number);
   const ephemeral: [number, number] = [range[0] ?? 32768, range[1] ?? 60999];
   const used = new Set([...localPortsOfProcNet(readOr('/proc/net/tcp', '')), ...localPortsOfProcNet(readOr('/proc/net/tcp6', ''))]);
-  return chooseSourcePort(random, ephemeral, used);
+  return chooseSourcePort(random, ephemeral, used, span);
 }

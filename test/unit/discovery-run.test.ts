@@ -238,3 +238,15 @@ test('discoverHosts refuses an address of the wrong family', async () => {
   await assert.rejects(collect([{ address: '198.18.201.1', family: 6 }], {}, fake(() => [])), (err) => isPortcullisError(err, 'PC_INVALID_TARGET'));
   await assert.rejects(collect([{ address: 'example.com', family: 4 }], {}, fake(() => [])), (err) => isPortcullisError(err, 'PC_INVALID_TARGET'));
 });
+
+test('discoverHosts reads the routes only once a target is not loopback', async () => {
+  let reads = 0;
+  const deps = (): Partial<DiscoveryDeps> => ({ ...fake(() => []).deps, paths: () => (reads++, Promise.resolve({ fromRoutingTable: true, pathTo: fakePath })) });
+  const local = [];
+  for await (const r of discoverHosts([...v4('127.0.0.1', '127.0.0.2'), { address: '::1', family: 6 }], { privileged: true }, deps())) local.push(`${r.address} ${r.reason}`);
+  assert.deepEqual(local.sort(), ['127.0.0.1 localhost-response', '127.0.0.2 localhost-response', '::1 localhost-response']);
+  assert.equal(reads, 0);
+  const mixed = await collect(v4('127.0.0.1', '198.18.201.11'), {}, { ...fake(() => []), deps: deps() });
+  assert.equal(mixed.get('198.18.201.11')?.reason, 'no-response');
+  assert.equal(reads, 1);
+});

@@ -6,9 +6,10 @@
  * connects without; each try waits timeoutMs, and silence after the last try is down.
  */
 import { PortcullisError, invalidTarget, t } from '../../core/errors.js';
-import { formatIp, parseIp } from '../../core/ip.js';
+import { formatIp, isLoopback, parseIp } from '../../core/ip.js';
 import { RateLimiter } from '../../core/timing.js';
 import { conclude, discoveryMethod, weigh, type DiscoveryMeans, type DiscoveryMethod, type Evidence, type HostDiscovery } from '../../core/discovery/verdict.js';
+import type { Path } from '../../core/discovery/routes.js';
 import { loadRawSock } from '../raw/rawsock.js';
 import { ConnectPinger } from './connect-pinger.js';
 import { NeighbourPinger } from './neighbour-pinger.js';
@@ -48,6 +49,8 @@ function systemPinger(method: ActiveMethod, o: Readonly<ResolvedDiscoveryOptions
   return new RawPinger(r.api, { echo: o.icmpEcho, timestamp: o.icmpTimestamp, synPorts: o.synPorts, ackPorts: o.ackPorts }, onEvidence, onFatal);
 }
 
+const LOCAL: Path = { kind: 'local' };
+
 const SYSTEM: DiscoveryDeps = { paths: loadPaths, rawAvailable: () => loadRawSock().ok, pinger: systemPinger };
 
 interface HostRun {
@@ -85,7 +88,8 @@ class DiscoveryRun {
 
   constructor(
     private readonly o: Readonly<ResolvedDiscoveryOptions>,
-    private readonly paths: PathFinder,
+    /** The routing snapshot; undefined until a target that is not loopback needs it. */
+    public paths: PathFinder | undefined,
     private readonly means: DiscoveryMeans,
     private readonly deps: DiscoveryDeps,
   ) {
@@ -120,7 +124,8 @@ class DiscoveryRun {
     const ip = parseIp(target.address);
     if (ip === null || ip.family !== target.family) throw invalidTarget(target.address, t(`not an IPv${target.family} address`, `no es una dirección IPv${target.family}`));
     const address = formatIp(ip);
-    const path = this.paths.pathTo(ip);
+    // Loopback is this machine whatever the routes say, so it needs no snapshot.
+    const path = isLoopback(ip) ? LOCAL : this.pathsOrThrow().pathTo(ip);
     const method = discoveryMethod(path, this.means);
     if (method === 'localhost') return this.push({ address, family: ip.family, up: true, reason: 'localhost-response' });
     if (method === 'none') return this.push(conclude(address, ip.family, { up: false, reason: path.kind === 'unroutable' ? 'no-route' : 'no-response' }));
@@ -128,6 +133,11 @@ class DiscoveryRun {
     this.runs.set(run.id, run);
     run.pinger.add(run.id, ip, path.kind === 'on-link' ? path.dev : undefined);
     if (!run.done) this.queueTry(run);
+  }
+
+  private pathsOrThrow(): PathFinder {
+    if (this.paths === undefined) throw new Error('discovery started a routed target before reading the routes');
+    return this.paths;
   }
 
   async close(): Promise<void> {
@@ -215,6 +225,11 @@ class DiscoveryRun {
   }
 }
 
+function loopbackTarget(t: DiscoveryTarget): boolean {
+  const ip = parseIp(t.address);
+  return ip !== null && isLoopback(ip);
+}
+
 /**
  * Discovers which targets are up, yielding one result per target as it is decided (not in
  * target order). Throws PortcullisError PC_INVALID_OPTION for bad options, PC_INVALID_TARGET
@@ -229,8 +244,9 @@ export async function* discoverHosts(
   const o = resolveDiscoveryOptions(options);
   const d: DiscoveryDeps = { ...SYSTEM, ...deps };
   if (isAborted(o.signal)) throw aborted();
-  const paths = await d.paths();
-  const run = new DiscoveryRun(o, paths, { raw: o.privileged && d.rawAvailable(), neighbour: o.privileged }, d);
+  // The routing snapshot (three `ip` runs) is read at the first target that is not loopback:
+  // a scan of this machine's loopback does without it.
+  const run = new DiscoveryRun(o, undefined, { raw: o.privileged && d.rawAvailable(), neighbour: o.privileged }, d);
   const onAbort = (): void => run.poke();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const it: Iterator<DiscoveryTarget> | AsyncIterator<DiscoveryTarget> = Symbol.asyncIterator in targets ? targets[Symbol.asyncIterator]() : targets[Symbol.iterator]();
@@ -243,7 +259,10 @@ export async function* discoverHosts(
       while (!exhausted && run.load < o.window) {
         const next = await it.next();
         if (next.done === true) exhausted = true;
-        else run.start(next.value);
+        else {
+          if (run.paths === undefined && !loopbackTarget(next.value)) run.paths = await d.paths();
+          run.start(next.value);
+        }
       }
       const r = run.take();
       if (r !== undefined) {

@@ -6,7 +6,12 @@
  */
 import type { Proto } from '../core/types.js';
 import { DATABASES } from './risk/databases.js';
+import { FILE_SHARING } from './risk/file-sharing.js';
 import { INFRASTRUCTURE } from './risk/infrastructure.js';
+import { MAIL } from './risk/mail.js';
+import { MESSAGING } from './risk/messaging.js';
+import { MONITORING } from './risk/monitoring.js';
+import { NETWORK } from './risk/network.js';
 import { REMOTE_ACCESS } from './risk/remote-access.js';
 import { RISK_SOURCES, type RiskSource, type RiskSourceId } from './risk/sources.js';
 import type { RiskEntry, RiskLang, RiskLevel } from './risk/types.js';
@@ -57,7 +62,7 @@ export interface RiskQuery {
 }
 
 /** Every entry, in a stable order (by group, then as written). */
-const ENTRIES: readonly RiskEntry[] = Object.freeze([...REMOTE_ACCESS, ...WEB, ...DATABASES, ...INFRASTRUCTURE].map(deepFreeze));
+const ENTRIES: readonly RiskEntry[] = Object.freeze([...REMOTE_ACCESS, ...WEB, ...MAIL, ...NETWORK, ...FILE_SHARING, ...DATABASES, ...MESSAGING, ...INFRASTRUCTURE, ...MONITORING].map(deepFreeze));
 
 /** Names that say "nothing identified here", so the port decides even for a probed result. */
 const UNKNOWN_NAMES = new Set(['', 'unknown', 'tcpwrapped']);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { RISK_LEVELS, riskEntries, riskFor, riskLanguages, riskSources } from '../../src/identify/risk.js';
+import { serviceName } from '../../src/identify/services.js';
 
 const DOC = new URL('../../docs/reference/risk-sources.md', import.meta.url);
 
@@ -22,7 +23,71 @@ const COVERED: readonly { name: string; port: number; proto: 'tcp' | 'udp'; serv
   { name: 'elasticsearch', port: 9200, proto: 'tcp' },
   { name: 'couchdb', port: 5984, proto: 'tcp' },
   { name: 'docker', port: 2375, proto: 'tcp' },
+  { name: 'docker-tls', port: 2376, proto: 'tcp' },
+  { name: 'ftp', port: 21, proto: 'tcp' },
+  { name: 'smtp', port: 25, proto: 'tcp' },
+  { name: 'submission', port: 587, proto: 'tcp' },
+  { name: 'submissions', port: 465, proto: 'tcp' },
+  { name: 'pop3', port: 110, proto: 'tcp' },
+  { name: 'pop3s', port: 995, proto: 'tcp' },
+  { name: 'imap', port: 143, proto: 'tcp' },
+  { name: 'imaps', port: 993, proto: 'tcp' },
+  { name: 'domain', port: 53, proto: 'udp' },
+  { name: 'domain', port: 53, proto: 'tcp' },
+  { name: 'ms-wbt-server', port: 3389, proto: 'tcp' },
+  { name: 'rdp', port: 3389, proto: 'tcp', service: 'ms-wbt-server' },
+  { name: 'microsoft-ds', port: 445, proto: 'tcp' },
+  { name: 'netbios-ssn', port: 139, proto: 'tcp' },
+  { name: 'netbios-ns', port: 137, proto: 'udp' },
+  { name: 'msrpc', port: 135, proto: 'tcp' },
+  { name: 'vnc', port: 5900, proto: 'tcp' },
+  { name: 'ldap', port: 389, proto: 'tcp' },
+  { name: 'ldaps', port: 636, proto: 'tcp' },
+  { name: 'ms-sql-s', port: 1433, proto: 'tcp' },
+  { name: 'ms-sql-m', port: 1434, proto: 'udp', service: 'ms-sql-s' },
+  { name: 'oracle', port: 1521, proto: 'tcp' },
+  { name: 'kubernetes-api', port: 6443, proto: 'tcp' },
+  { name: 'kubelet', port: 10250, proto: 'tcp' },
+  { name: 'etcd-client', port: 2379, proto: 'tcp', service: 'etcd' },
+  { name: 'etcd-server', port: 2380, proto: 'tcp', service: 'etcd' },
+  { name: 'amqp', port: 5672, proto: 'tcp' },
+  { name: 'rabbitmq-management', port: 15672, proto: 'tcp' },
+  { name: 'rabbitmq-dist', port: 25672, proto: 'tcp', service: 'epmd' },
+  { name: 'epmd', port: 4369, proto: 'tcp' },
+  { name: 'mqtt', port: 1883, proto: 'tcp' },
+  { name: 'secure-mqtt', port: 8883, proto: 'tcp' },
+  { name: 'nats', port: 4222, proto: 'tcp' },
+  { name: 'nats-monitor', port: 8222, proto: 'tcp', service: 'nats' },
+  { name: 'kafka', port: 9092, proto: 'tcp' },
+  { name: 'zookeeper', port: 2181, proto: 'tcp' },
+  { name: 'sip', port: 5060, proto: 'udp' },
+  { name: 'rtsp', port: 554, proto: 'tcp' },
+  { name: 'ntp', port: 123, proto: 'udp' },
+  { name: 'snmp', port: 161, proto: 'udp' },
+  { name: 'prometheus', port: 9090, proto: 'tcp' },
+  { name: 'prometheus-node-exporter', port: 9100, proto: 'tcp' },
+  { name: 'tftp', port: 69, proto: 'udp' },
+  { name: 'rpcbind', port: 111, proto: 'tcp' },
+  { name: 'sunrpc', port: 111, proto: 'udp', service: 'rpcbind' },
+  { name: 'nfs', port: 2049, proto: 'tcp' },
+  { name: 'x11', port: 6000, proto: 'tcp' },
+  { name: 'rsync', port: 873, proto: 'tcp' },
+  { name: 'winrm', port: 5985, proto: 'tcp' },
+  { name: 'wsman', port: 5985, proto: 'tcp', service: 'winrm' },
+  { name: 'ipp', port: 631, proto: 'tcp' },
+  { name: 'cups', port: 631, proto: 'udp', service: 'ipp' },
+  { name: 'ssdp', port: 1900, proto: 'udp' },
+  { name: 'upnp', port: 1900, proto: 'udp', service: 'ssdp' },
+  { name: 'mdns', port: 5353, proto: 'udp' },
+  { name: 'kibana', port: 5601, proto: 'tcp' },
+  { name: 'chargen', port: 19, proto: 'udp' },
+  { name: 'mbap', port: 502, proto: 'tcp' },
+  { name: 'pptp', port: 1723, proto: 'tcp' },
+  { name: 'openvpn', port: 1194, proto: 'udp', service: 'vpn' },
+  { name: 'socks', port: 1080, proto: 'tcp', service: 'proxy' },
+  { name: 'shell', port: 514, proto: 'tcp', service: 'rsh' },
 ];
+
 
 /** The sources table of the doc: id → URL. */
 function documentedSources(): Map<string, string> {
@@ -211,6 +276,18 @@ test('every risk entry is reachable by its name and by each of its ports', () =>
     for (const p of e.ports) {
       const [port, proto] = p.split('/') as [string, 'tcp' | 'udp'];
       assert.equal(riskFor({ name: 'unknown', port: Number(port), proto }, 'en')?.service, e.service, p);
+    }
+  }
+});
+
+test('every well-known port of an entry is explained as that entry under the name the port table gives it', () => {
+  // Whether the table name is one of the entry's names (6379 → redis) or one Portcullis has no
+  // entry for (2181 → IANA's "eforward"), an unprobed port gets the right explanation.
+  for (const e of riskEntries()) {
+    for (const p of e.ports) {
+      const [port, proto] = p.split('/') as [string, 'tcp' | 'udp'];
+      const name = serviceName(Number(port), proto) ?? 'unknown';
+      assert.equal(riskFor({ name, port: Number(port), proto, method: 'table' }, 'en')?.service, e.service, `${p} (table name ${name})`);
     }
   }
 });

@@ -174,7 +174,7 @@ export const DATABASES: readonly RiskEntry[] = [
       fix: [
         'If only local programs use it, bind to loopback: in local.ini, section [chttpd], set `bind_address = 127.0.0.1` and restart.',
         'Make sure an administrator account with a strong password exists and set `require_valid_user = true` so anonymous requests are refused.',
-        'Keep CouchDB up to date (3.2.2 or later fixes CVE-2022-24706) and block ports 5984, 4369 and the Erlang distribution ports in the firewall except from cluster nodes.',
+        'Keep CouchDB up to date (3.2.2 or later fixes CVE-2022-24706); allow port 5984 in the firewall only from the clients that need it, and ports 4369 and the Erlang distribution ports only between cluster nodes.',
       ],
     },
     es: {
@@ -183,7 +183,57 @@ export const DATABASES: readonly RiskEntry[] = [
       fix: [
         'Si solo lo usan programas locales, que escuche en loopback: en local.ini, sección [chttpd], ponga `bind_address = 127.0.0.1` y reinicie.',
         'Asegúrese de que existe una cuenta de administrador con una contraseña robusta y ponga `require_valid_user = true` para rechazar las peticiones anónimas.',
-        'Mantenga CouchDB actualizado (la 3.2.2 o posterior corrige CVE-2022-24706) y bloquee en el cortafuegos los puertos 5984, 4369 y los de distribución de Erlang, salvo desde los nodos del clúster.',
+        'Mantenga CouchDB actualizado (la 3.2.2 o posterior corrige CVE-2022-24706); permita el puerto 5984 en el cortafuegos solo desde los clientes que lo necesitan, y el 4369 y los de distribución de Erlang solo entre los nodos del clúster.',
+      ],
+    },
+  },
+  {
+    service: 'ms-sql-s',
+    aliases: ['mssql', 'ms-sql', 'sqlserver', 'ms-sql-m'],
+    ports: ['1433/tcp', '1434/udp'],
+    level: 'high',
+    sources: ['ms-sql-firewall', 'cisa-ta14-017a', 'cisa-aa23-278a'],
+    en: {
+      summary: 'Microsoft SQL Server (port 1433) and its Browser service (UDP 1434), which tells clients where instances listen.',
+      why: 'Exposed SQL Servers receive constant password guessing against the "sa" account; once in, an attacker can read every database and, through features such as xp_cmdshell, run commands on Windows. The Browser service reveals instance names and versions and can be used for amplification.',
+      fix: [
+        'Allow TCP 1433 in Windows Defender Firewall only from the application servers, and never from the Internet.',
+        'Disable the SQL Server Browser service when clients connect to a fixed port, or block UDP 1434.',
+        'Prefer Windows authentication, disable or rename "sa", keep xp_cmdshell off, and require encrypted connections (Force Encryption).',
+      ],
+    },
+    es: {
+      summary: 'Microsoft SQL Server (puerto 1433) y su servicio Browser (UDP 1434), que indica a los clientes dónde escuchan las instancias.',
+      why: 'Los SQL Server expuestos reciben intentos constantes de adivinar la contraseña de la cuenta "sa"; una vez dentro, un atacante puede leer todas las bases de datos y, con funciones como xp_cmdshell, ejecutar órdenes en Windows. El servicio Browser revela nombres de instancias y versiones, y puede usarse para amplificación.',
+      fix: [
+        'Permita el TCP 1433 en el Firewall de Windows Defender solo desde los servidores de aplicaciones, y nunca desde Internet.',
+        'Desactive el servicio SQL Server Browser si los clientes se conectan a un puerto fijo, o bloquee el UDP 1434.',
+        'Prefiera la autenticación de Windows, desactive o renombre "sa", mantenga xp_cmdshell desactivado y exija conexiones cifradas (Force Encryption).',
+      ],
+    },
+  },
+  {
+    service: 'oracle',
+    aliases: ['oracle-tns', 'oracle-listener'],
+    ports: ['1521/tcp'],
+    level: 'high',
+    sources: ['oracle-db-security', 'cisa-aa23-278a'],
+    en: {
+      summary: 'The Oracle Database listener, through which clients connect to Oracle databases.',
+      why: 'An exposed listener invites password guessing against well-known and default accounts and reveals service names and versions. Oracle databases hold critical data, and unpatched versions have had serious remote flaws.',
+      fix: [
+        'Allow TCP 1521 in the firewall only from the application servers.',
+        'Restrict clients in sqlnet.ora (`tcp.validnode_checking = yes` with `tcp.invited_nodes = (10.0.0.5, 10.0.0.6)`).',
+        'Lock unused default accounts, enforce strong passwords, enable native network encryption or TLS, and apply the quarterly Critical Patch Updates.',
+      ],
+    },
+    es: {
+      summary: 'El listener de Oracle Database, por el que los clientes se conectan a las bases de datos Oracle.',
+      why: 'Un listener expuesto invita a adivinar contraseñas de cuentas conocidas y de fábrica, y revela nombres de servicio y versiones. Las bases de datos Oracle guardan datos críticos, y las versiones sin parchear han tenido fallos remotos graves.',
+      fix: [
+        'Permita el TCP 1521 en el cortafuegos solo desde los servidores de aplicaciones.',
+        'Limite los clientes en sqlnet.ora (`tcp.validnode_checking = yes` con `tcp.invited_nodes = (10.0.0.5, 10.0.0.6)`).',
+        'Bloquee las cuentas de fábrica que no use, exija contraseñas robustas, active el cifrado de red nativo o TLS y aplique los parches trimestrales (Critical Patch Updates).',
       ],
     },
   },

@@ -53,7 +53,7 @@ export const INFRASTRUCTURE: readonly RiskEntry[] = [
   },
   {
     service: 'kubernetes-api',
-    aliases: ['kube-apiserver', 'sun-sr-https'],
+    aliases: ['kube-apiserver', 'kubernetes'],
     ports: ['6443/tcp'],
     level: 'high',
     sources: ['k8s-securing-cluster', 'cisa-aa23-278a'],

@@ -6,7 +6,7 @@ export const REMOTE_ACCESS: readonly RiskEntry[] = [
     service: 'ssh',
     ports: ['22/tcp'],
     level: 'medium',
-    sources: ['openssh-sshd-config', 'nist-sp800-123', 'cisa-aa23-278a'],
+    sources: ['openssh-sshd-config', 'cve-2024-6387', 'nist-sp800-123', 'cisa-aa23-278a'],
     en: {
       summary: 'SSH gives an encrypted remote shell and file transfer on this machine.',
       why: 'SSH itself is safe to expose when it is kept up to date, but every SSH server on the Internet receives a steady stream of password-guessing attempts; a weak password, or root login with a password, is enough to lose the machine. Old versions have had serious bugs (for example regreSSHion, CVE-2024-6387).',
@@ -49,6 +49,133 @@ export const REMOTE_ACCESS: readonly RiskEntry[] = [
         'Desactive el servicio Telnet (por ejemplo `systemctl disable --now telnet.socket`, o quite la entrada de telnetd / inetd); en un dispositivo, desactívelo en su página de administración.',
         'Use SSH para la administración remota.',
         'Mientras siga activo, bloquee los puertos 23 y 2323 en el cortafuegos y cambie cualquier contraseña de fábrica del dispositivo.',
+      ],
+    },
+  },
+  {
+    service: 'ms-wbt-server',
+    aliases: ['rdp', 'ms-term-serv', 'remote-desktop'],
+    ports: ['3389/tcp', '3389/udp'],
+    level: 'high',
+    sources: ['cisa-ransomware-guide', 'cve-2019-0708', 'cisa-aa23-278a'],
+    en: {
+      summary: 'Remote Desktop (RDP) gives a full graphical Windows session over the network.',
+      why: 'RDP exposed to the Internet is one of the most common ways ransomware gangs get in: they guess or buy passwords and log in as a user. RDP has also had pre-login remote code execution flaws such as BlueKeep (CVE-2019-0708), which needed no password at all.',
+      fix: [
+        'Do not expose port 3389 to the Internet: reach it through a VPN or a Remote Desktop Gateway with multi-factor authentication.',
+        'Restrict it in Windows Defender Firewall to the admin networks (the "Remote Desktop" rules, Scope tab, Remote IP address), or turn Remote Desktop off where it is not needed.',
+        'Require Network Level Authentication, set an account lockout policy, and allow RDP only for the accounts that need it.',
+        'Install Windows security updates promptly.',
+      ],
+    },
+    es: {
+      summary: 'Escritorio remoto (RDP) ofrece una sesión gráfica completa de Windows a través de la red.',
+      why: 'Un RDP expuesto a Internet es una de las vías de entrada más habituales de las bandas de ransomware: adivinan o compran contraseñas y entran como un usuario más. RDP también ha tenido fallos de ejecución remota de código anteriores al inicio de sesión, como BlueKeep (CVE-2019-0708), que no necesitaban ninguna contraseña.',
+      fix: [
+        'No exponga el puerto 3389 a Internet: acceda a través de una VPN o de una puerta de enlace de Escritorio remoto con autenticación multifactor.',
+        'Limítelo en el Firewall de Windows Defender a las redes de administración (reglas "Escritorio remoto", pestaña Ámbito, Dirección IP remota), o desactive Escritorio remoto donde no haga falta.',
+        'Exija la autenticación a nivel de red (NLA), configure una directiva de bloqueo de cuentas y permita RDP solo a las cuentas que lo necesitan.',
+        'Instale sin demora las actualizaciones de seguridad de Windows.',
+      ],
+    },
+  },
+  {
+    service: 'vnc',
+    aliases: ['rfb', 'vnc-http'],
+    ports: ['5900/tcp', '5901/tcp', '5902/tcp', '5800/tcp'],
+    level: 'high',
+    sources: ['cisa-aa23-278a', 'nist-sp800-123'],
+    en: {
+      summary: 'VNC shares this machine\'s screen, keyboard and mouse over the network.',
+      why: 'Many VNC servers use a single short password (classic VNC authentication only uses its first 8 characters), some run with no password at all, and the traffic is usually unencrypted. Whoever gets in sees and controls the desktop as the logged-in user.',
+      fix: [
+        'Make the VNC server listen on loopback only (for example `-localhost` for TigerVNC and TightVNC, or `-listen localhost` for x11vnc) and connect through an SSH tunnel: `ssh -L 5901:localhost:5901 user@host`.',
+        'Otherwise allow ports 5900-5901 in the firewall only from trusted addresses, or use a VPN.',
+        'Always set a strong password, and prefer a VNC server that supports encryption (VeNCrypt/TLS).',
+      ],
+    },
+    es: {
+      summary: 'VNC comparte la pantalla, el teclado y el ratón de esta máquina a través de la red.',
+      why: 'Muchos servidores VNC usan una única contraseña corta (la autenticación VNC clásica solo tiene en cuenta los 8 primeros caracteres), algunos funcionan sin contraseña y el tráfico no suele ir cifrado. Quien entra ve y controla el escritorio como el usuario que tiene la sesión abierta.',
+      fix: [
+        'Haga que el servidor VNC escuche solo en loopback (por ejemplo `-localhost` en TigerVNC y TightVNC, o `-listen localhost` en x11vnc) y conéctese mediante un túnel SSH: `ssh -L 5901:localhost:5901 usuario@host`.',
+        'Si no, permita los puertos 5900-5901 en el cortafuegos solo desde direcciones de confianza, o use una VPN.',
+        'Configure siempre una contraseña robusta y prefiera un servidor VNC con cifrado (VeNCrypt/TLS).',
+      ],
+    },
+  },
+  {
+    service: 'x11',
+    aliases: ['xserver', 'x11-1', 'x11-2'],
+    ports: ['6000/tcp', '6001/tcp', '6002/tcp'],
+    level: 'high',
+    sources: ['xserver-man', 'nist-sp800-123'],
+    en: {
+      summary: 'An X11 display server accepting connections over TCP.',
+      why: 'A program that can connect to an X server can read every keystroke, take screenshots and inject input into the desktop. If access control was disabled (`xhost +`), anyone on the network can do it; X11 traffic is also unencrypted.',
+      fix: [
+        'Start the X server with `-nolisten tcp` (the default in current Xorg; check your display manager\'s configuration does not re-enable TCP).',
+        'Use `ssh -X` (X11 forwarding) to run remote graphical programs instead of direct TCP connections, and never run `xhost +`.',
+        'Block ports 6000-6063 in the firewall.',
+      ],
+    },
+    es: {
+      summary: 'Un servidor gráfico X11 que acepta conexiones por TCP.',
+      why: 'Un programa que puede conectarse a un servidor X puede leer cada pulsación de teclado, hacer capturas de pantalla e inyectar eventos en el escritorio. Si el control de acceso está desactivado (`xhost +`), cualquiera en la red puede hacerlo; además, el tráfico X11 no va cifrado.',
+      fix: [
+        'Arranque el servidor X con `-nolisten tcp` (es el valor por defecto en Xorg actual; compruebe que la configuración del gestor de pantalla no vuelve a activar TCP).',
+        'Para ejecutar programas gráficos remotos use `ssh -X` (reenvío X11) en lugar de conexiones TCP directas, y nunca ejecute `xhost +`.',
+        'Bloquee los puertos 6000-6063 en el cortafuegos.',
+      ],
+    },
+  },
+  {
+    service: 'winrm',
+    aliases: ['wsman', 'wsmans', 'winrm-https'],
+    ports: ['5985/tcp', '5986/tcp'],
+    level: 'high',
+    sources: ['ms-winrm-security', 'cisa-aa23-278a'],
+    en: {
+      summary: 'Windows Remote Management (WinRM), which PowerShell Remoting uses to run commands on this machine.',
+      why: 'WinRM gives administrators a remote command line, so stolen or guessed admin credentials are enough to take over the machine through it; attackers use it to move from one Windows host to the next. Port 5985 is plain HTTP: with Basic authentication or AllowUnencrypted enabled, credentials and commands can be read on the network.',
+      fix: [
+        'If remote management is not used, turn it off: `Disable-PSRemoting -Force` and stop the WinRM service, or block ports 5985 and 5986 in Windows Defender Firewall.',
+        'Otherwise allow WinRM only from admin workstations or jump hosts (firewall rule scope), and prefer the HTTPS listener on 5986 with a valid certificate.',
+        'Keep `AllowUnencrypted` false and Basic authentication off (`winrm get winrm/config/service` shows both).',
+      ],
+    },
+    es: {
+      summary: 'Administración remota de Windows (WinRM), que PowerShell Remoting usa para ejecutar órdenes en esta máquina.',
+      why: 'WinRM da a los administradores una línea de órdenes remota, así que unas credenciales de administrador robadas o adivinadas bastan para tomar la máquina a través de él; los atacantes lo usan para saltar de un equipo Windows a otro. El puerto 5985 es HTTP sin cifrar: con la autenticación Basic o AllowUnencrypted activados, las credenciales y las órdenes pueden leerse en la red.',
+      fix: [
+        'Si no usa la administración remota, desactívela: `Disable-PSRemoting -Force` y detenga el servicio WinRM, o bloquee los puertos 5985 y 5986 en el Firewall de Windows Defender.',
+        'Si la usa, permita WinRM solo desde las estaciones de administración o equipos de salto (ámbito de la regla del cortafuegos) y prefiera el agente HTTPS en el 5986 con un certificado válido.',
+        'Mantenga `AllowUnencrypted` en false y la autenticación Basic desactivada (`winrm get winrm/config/service` muestra ambas cosas).',
+      ],
+    },
+  },
+  {
+    service: 'rsh',
+    aliases: ['shell', 'login', 'exec', 'rlogin', 'rexec', 'cmd'],
+    ports: ['512/tcp', '513/tcp', '514/tcp'],
+    level: 'critical',
+    sources: ['nist-sp800-123', 'cisa-aa23-278a'],
+    en: {
+      summary: 'The Berkeley r-services (rsh, rlogin, rexec), the remote shells that came before SSH.',
+      why: 'They send passwords in cleartext or trust the client\'s address and user name from .rhosts and hosts.equiv files, which an attacker on the network can fake. Any of them open is an easy way in.',
+      fix: [
+        'Turn them off: remove the rsh-server or rsh-redone-server package, or disable the `rsh.socket`, `rlogin.socket` and `rexec.socket` units (or their inetd lines).',
+        'Use SSH instead, and delete any .rhosts and /etc/hosts.equiv files.',
+        'Block ports 512-514/tcp in the firewall.',
+      ],
+    },
+    es: {
+      summary: 'Los servicios r de Berkeley (rsh, rlogin, rexec), los intérpretes remotos anteriores a SSH.',
+      why: 'Envían las contraseñas en claro o confían en la dirección y el nombre de usuario del cliente según los archivos .rhosts y hosts.equiv, algo que un atacante en la red puede falsificar. Cualquiera de ellos abierto es una entrada fácil.',
+      fix: [
+        'Desactívelos: desinstale el paquete rsh-server o rsh-redone-server, o deshabilite las unidades `rsh.socket`, `rlogin.socket` y `rexec.socket` (o sus líneas de inetd).',
+        'Use SSH en su lugar y borre cualquier archivo .rhosts y /etc/hosts.equiv.',
+        'Bloquee los puertos 512-514/tcp en el cortafuegos.',
       ],
     },
   },

@@ -4,7 +4,7 @@ import type { RiskEntry } from './types.js';
 export const WEB: readonly RiskEntry[] = [
   {
     service: 'http',
-    aliases: ['http-alt', 'http-proxy', 'www', 'www-http', 'radan-http'],
+    aliases: ['http-alt', 'http-proxy', 'www', 'www-http'],
     ports: ['80/tcp', '8080/tcp', '8000/tcp', '8008/tcp', '8088/tcp'],
     level: 'low',
     sources: ['nist-sp800-123', 'cisa-aa23-278a'],
@@ -29,7 +29,7 @@ export const WEB: readonly RiskEntry[] = [
   },
   {
     service: 'https',
-    aliases: ['https-alt', 'ssl/http', 'tls/http', 'http-over-tls', 'pcsync-https'],
+    aliases: ['https-alt', 'ssl/http', 'tls/http', 'http-over-tls', 'http2'],
     ports: ['443/tcp', '8443/tcp', '443/udp'],
     level: 'info',
     sources: ['nist-sp800-123', 'cisa-aa23-278a'],

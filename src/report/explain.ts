@@ -149,7 +149,9 @@ function levelColor(c: ReturnType<typeof CreateColors>, level: RiskLevel): (s: s
  * No trailing newline. Text is escaped for the terminal like every other field.
  */
 export function formatExplanation(risk: RiskInfo, opts: ExplainOptions): string {
-  const width = Math.max(40, Math.floor(opts.width ?? 80));
+  // NaN, Infinity or a tiny terminal: fall back to something readable.
+  const asked = opts.width !== undefined && Number.isFinite(opts.width) ? Math.floor(opts.width) : 80;
+  const width = Math.max(40, asked);
   const c = createColors(opts.color);
   const l = LABELS[risk.lang];
   const code = opts.color ? c.cyan : undefined;

@@ -96,6 +96,9 @@ test('formatExplanation keeps a narrow width usable', () => {
   const out = formatExplanation(sample, { color: false, width: 10 });
   // Clamped to 40 columns.
   for (const line of out.split('\n')) assert.ok([...line].length <= 40, line);
+  // A width that is not a number (an unset COLUMNS, say) means the default 80.
+  assert.equal(formatExplanation(sample, { color: false, width: Number.NaN }), formatExplanation(sample, { color: false }));
+  assert.equal(formatExplanation(sample, { color: false, width: Infinity }), formatExplanation(sample, { color: false }));
 });
 
 test('formatExplanation keeps a code span on one line when it fits, and breaks one that cannot', () => {

@@ -6,7 +6,9 @@
  */
 import type { Proto } from '../core/types.js';
 import { DATABASES } from './risk/databases.js';
+import { DEVELOPMENT } from './risk/development.js';
 import { FILE_SHARING } from './risk/file-sharing.js';
+import { INDUSTRIAL } from './risk/industrial.js';
 import { INFRASTRUCTURE } from './risk/infrastructure.js';
 import { MAIL } from './risk/mail.js';
 import { MESSAGING } from './risk/messaging.js';
@@ -62,7 +64,7 @@ export interface RiskQuery {
 }
 
 /** Every entry, in a stable order (by group, then as written). */
-const ENTRIES: readonly RiskEntry[] = Object.freeze([...REMOTE_ACCESS, ...WEB, ...MAIL, ...NETWORK, ...FILE_SHARING, ...DATABASES, ...MESSAGING, ...INFRASTRUCTURE, ...MONITORING].map(deepFreeze));
+const ENTRIES: readonly RiskEntry[] = Object.freeze([...REMOTE_ACCESS, ...WEB, ...MAIL, ...NETWORK, ...FILE_SHARING, ...DATABASES, ...MESSAGING, ...INFRASTRUCTURE, ...MONITORING, ...DEVELOPMENT, ...INDUSTRIAL].map(deepFreeze));
 
 /** Names that say "nothing identified here", so the port decides even for a probed result. */
 const UNKNOWN_NAMES = new Set(['', 'unknown', 'tcpwrapped']);

@@ -86,6 +86,17 @@ const COVERED: readonly { name: string; port: number; proto: 'tcp' | 'udp'; serv
   { name: 'openvpn', port: 1194, proto: 'udp', service: 'vpn' },
   { name: 'socks', port: 1080, proto: 'tcp', service: 'proxy' },
   { name: 'shell', port: 514, proto: 'tcp', service: 'rsh' },
+  { name: 'asf-rmcp', port: 623, proto: 'udp', service: 'ipmi' },
+  { name: 'jupyter', port: 8888, proto: 'tcp' },
+  { name: 'adb', port: 5555, proto: 'tcp' },
+  { name: 'git', port: 9418, proto: 'tcp' },
+  { name: 'syslog', port: 514, proto: 'udp' },
+  { name: 'coap', port: 5683, proto: 'udp' },
+  { name: 'llmnr', port: 5355, proto: 'udp' },
+  { name: 'iso-tsap', port: 102, proto: 'tcp' },
+  { name: 'bacnet', port: 47808, proto: 'udp' },
+  { name: 'dnp', port: 20000, proto: 'tcp' },
+  { name: 'elasticsearch-transport', port: 9300, proto: 'tcp', service: 'elasticsearch' },
 ];
 
 

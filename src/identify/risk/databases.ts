@@ -138,8 +138,8 @@ export const DATABASES: readonly RiskEntry[] = [
   },
   {
     service: 'elasticsearch',
-    aliases: ['opensearch'],
-    ports: ['9200/tcp'],
+    aliases: ['opensearch', 'elasticsearch-transport'],
+    ports: ['9200/tcp', '9300/tcp'],
     level: 'critical',
     sources: ['elastic-security-setup', 'cisa-aa23-278a'],
     en: {

@@ -179,4 +179,29 @@ export const REMOTE_ACCESS: readonly RiskEntry[] = [
       ],
     },
   },
+  {
+    service: 'ipmi',
+    aliases: ['asf-rmcp', 'rmcp', 'ipmi-rmcp'],
+    ports: ['623/udp'],
+    level: 'critical',
+    sources: ['cisa-ta13-207a', 'cisa-aa23-278a'],
+    en: {
+      summary: 'IPMI, the out-of-band management controller (BMC: iDRAC, iLO, IMM, Supermicro IPMI) that can power, reinstall and control the server below the operating system.',
+      why: 'Whoever controls the BMC controls the server: console, power, virtual media, firmware. IPMI 2.0 lets anyone request a password hash for a known user name and crack it offline, many BMCs allow "cipher 0" logins without a valid password, and default credentials are common.',
+      fix: [
+        'Put BMCs on a separate management network or VLAN that is never reachable from the Internet or user networks, and block UDP 623 everywhere else.',
+        'Change default passwords, disable cipher suite 0 and anonymous or null users, and turn off IPMI-over-LAN if the web console or Redfish over HTTPS is enough.',
+        'Keep the BMC firmware updated.',
+      ],
+    },
+    es: {
+      summary: 'IPMI, el controlador de gestión fuera de banda (BMC: iDRAC, iLO, IMM, IPMI de Supermicro) que puede encender, reinstalar y controlar el servidor por debajo del sistema operativo.',
+      why: 'Quien controla el BMC controla el servidor: consola, encendido, medios virtuales, firmware. IPMI 2.0 permite a cualquiera pedir el hash de la contraseña de un usuario conocido y romperlo sin conexión, muchos BMC aceptan inicios de sesión con "cipher 0" sin una contraseña válida, y las credenciales de fábrica son frecuentes.',
+      fix: [
+        'Ponga los BMC en una red o VLAN de gestión separada que nunca sea accesible desde Internet ni desde las redes de usuarios, y bloquee el UDP 623 en todo lo demás.',
+        'Cambie las contraseñas de fábrica, desactive el cipher suite 0 y los usuarios anónimos o nulos, y apague IPMI sobre LAN si basta con la consola web o Redfish por HTTPS.',
+        'Mantenga actualizado el firmware del BMC.',
+      ],
+    },
+  },
 ];

@@ -68,6 +68,13 @@ export const RISK_SOURCES = {
   'kafka-security': { title: 'Apache Kafka documentation: Security', url: 'https://kafka.apache.org/documentation/#security' },
   'zookeeper-admin': { title: 'Apache ZooKeeper Administrator\'s Guide (4lw.commands.whitelist, authentication)', url: 'https://zookeeper.apache.org/doc/current/zookeeperAdmin.html' },
   'prometheus-security': { title: 'Prometheus: Security model', url: 'https://prometheus.io/docs/operating/security/' },
+  'cisa-ta13-207a': { title: 'CISA (US-CERT) TA13-207A: Risks of Using the Intelligent Platform Management Interface (IPMI)', url: 'https://www.cisa.gov/news-events/alerts/2013/07/26/risks-using-intelligent-platform-management-interface-ipmi' },
+  'nist-sp800-92': { title: 'NIST SP 800-92: Guide to Computer Security Log Management', url: 'https://csrc.nist.gov/pubs/sp/800/92/final' },
+  'rfc7252': { title: 'RFC 7252: The Constrained Application Protocol (CoAP), section 11.3 (amplification)', url: 'https://www.rfc-editor.org/rfc/rfc7252' },
+  'mitre-t1557-001': { title: 'MITRE ATT&CK T1557.001: LLMNR/NBT-NS Poisoning and SMB Relay', url: 'https://attack.mitre.org/techniques/T1557/001/' },
+  'jupyter-security': { title: 'Jupyter Server: Security in the Jupyter Server', url: 'https://jupyter-server.readthedocs.io/en/latest/operators/security.html' },
+  'git-daemon': { title: 'Git: git-daemon documentation', url: 'https://git-scm.com/docs/git-daemon' },
+  'android-adb': { title: 'Android Developers: Android Debug Bridge (adb)', url: 'https://developer.android.com/tools/adb' },
 } as const satisfies Record<string, RiskSource>;
 
 /** A source id. */

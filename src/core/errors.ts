@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   PC_UNRESOLVED: { exit: 1, summary: 'A hostname could not be resolved; the scan goes on with the other targets.' },
   PC_PRIVILEGE: { exit: 2, summary: 'The scan type needs raw sockets (root or CAP_NET_RAW, and the optional native addon), which this process does not have.' },
   PC_OUTPUT_FILE: { exit: 2, summary: 'An output file could not be opened or written.' },
+  PC_SIGNATURE_DATA: { exit: 70, summary: 'A service signature file (-sV data) is malformed: a bad regex, an unknown probe, a duplicate id.' },
   PC_ABORTED: { exit: 130, summary: 'The scan was interrupted (SIGINT, SIGTERM or an AbortSignal).' },
   PC_INTERNAL: { exit: 70, summary: 'A bug in Portcullis; please report it with the command line.' },
 } as const;

@@ -19,7 +19,7 @@ export const MAIL: readonly RiskEntry[] = [
     },
     es: {
       summary: 'Un servidor de correo SMTP, que recibe mensajes de otros servidores de correo.',
-      why: 'Un servidor que debe recibir correo de Internet tiene que ser accesible en el puerto 25, y eso está bien. El peligro es un relé abierto, que reenvía correo de cualquiera y acaba enviando spam y en listas de bloqueo, y la autenticación SMTP por este puerto sin TLS, que expone las contraseñas.',
+      why: 'Un servidor que debe recibir correo de Internet tiene que ser accesible en el puerto 25, y eso está bien. El peligro es un relé abierto, que reenvía correo de cualquiera y acaba enviando spam y apareciendo en listas de bloqueo, y la autenticación SMTP por este puerto sin TLS, que expone las contraseñas.',
       fix: [
         'Si esta máquina no debe recibir correo de otros servidores, haga que el MTA escuche solo en loopback (Postfix: `inet_interfaces = loopback-only` en main.cf; Exim: `local_interfaces = <; 127.0.0.1 ; ::1`).',
         'Si debe recibirlo, asegúrese de que solo reenvía para sus propios usuarios y redes (Postfix: `smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination`).',

@@ -19,7 +19,7 @@ export const MESSAGING: readonly RiskEntry[] = [
     },
     es: {
       summary: 'Un intermediario de mensajes AMQP (normalmente RabbitMQ), por el que las aplicaciones intercambian mensajes.',
-      why: 'Cualquiera que pueda iniciar sesión puede leer, inyectar o borrar los mensajes que mueven sus aplicaciones. La cuenta "guest" de RabbitMQ solo funciona desde localhost, pero las instalaciones que la vuelven a permitir en remoto o usan contraseñas débiles son fáciles de tomar; además, AMQP sin cifrar en el 5672 viaja en claro.',
+      why: 'Cualquiera que pueda iniciar sesión puede leer, inyectar o borrar los mensajes que mueven sus aplicaciones. La cuenta "guest" de RabbitMQ solo funciona desde localhost, pero las instalaciones que la vuelven a permitir en remoto o usan contraseñas débiles son fáciles de tomar; además, AMQP en el puerto 5672 viaja sin cifrar.',
       fix: [
         'Si solo lo usan aplicaciones locales, que escuche en loopback: en rabbitmq.conf ponga `listeners.tcp.local = 127.0.0.1:5672`.',
         'Borre el usuario "guest" (`rabbitmqctl delete_user guest`), o al menos mantenga `loopback_users.guest = true`, y dé a cada aplicación su propio usuario con permisos limitados a su host virtual.',
@@ -94,7 +94,7 @@ export const MESSAGING: readonly RiskEntry[] = [
     },
     es: {
       summary: 'Un intermediario MQTT (Mosquitto, EMQX...), que reparte mensajes entre dispositivos IoT, sensores y aplicaciones.',
-      why: 'MQTT sin cifrar en el 1883 viaja en claro, y muchos intermediarios aceptan clientes anónimos: cualquiera puede suscribirse a `#` y leer todos los mensajes (ubicaciones, datos de sensores, a veces credenciales) o publicar órdenes que accionan dispositivos reales. Mosquitto anterior a la 2.0 permitía el acceso anónimo por defecto.',
+      why: 'MQTT en el puerto 1883 viaja sin cifrar, y muchos intermediarios aceptan clientes anónimos: cualquiera puede suscribirse a `#` y leer todos los mensajes (ubicaciones, datos de sensores, a veces credenciales) o publicar órdenes que accionan dispositivos reales. Mosquitto anterior a la 2.0 permitía el acceso anónimo por defecto.',
       fix: [
         'Exija autenticación: en mosquitto.conf ponga `allow_anonymous false` y un `password_file` (creado con `mosquitto_passwd`), y limite los temas de cada usuario con un `acl_file`.',
         'Si solo lo usan clientes locales, haga que el listener escuche solo en loopback: `listener 1883 127.0.0.1`.',

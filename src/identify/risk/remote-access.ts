@@ -23,7 +23,7 @@ export const REMOTE_ACCESS: readonly RiskEntry[] = [
       fix: [
         'Entre con claves y desactive las contraseñas: en /etc/ssh/sshd_config ponga `PasswordAuthentication no` y `KbdInteractiveAuthentication no`, y recargue sshd.',
         'Impida que root entre directamente con contraseña: `PermitRootLogin prohibit-password` (o `no`).',
-        'Si solo algunas redes lo necesitan, permita el puerto 22 en el cortafuegos únicamente desde ellas (o póngalo detrás de una VPN) y limite la frecuencia de conexiones nuevas (fail2ban o un meter de nftables).',
+        'Si solo algunas redes lo necesitan, permita el puerto 22 en el cortafuegos únicamente desde ellas (o póngalo detrás de una VPN) y limite la frecuencia de conexiones nuevas (con fail2ban o con un límite de frecuencia en nftables).',
         'Mantenga OpenSSH al día con las actualizaciones de seguridad del sistema.',
       ],
     },

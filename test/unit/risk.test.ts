@@ -97,6 +97,9 @@ const COVERED: readonly { name: string; port: number; proto: 'tcp' | 'udp'; serv
   { name: 'bacnet', port: 47808, proto: 'udp' },
   { name: 'dnp', port: 20000, proto: 'tcp' },
   { name: 'elasticsearch-transport', port: 9300, proto: 'tcp', service: 'elasticsearch' },
+  { name: 'cassandra', port: 9042, proto: 'tcp' },
+  { name: 'influxdb', port: 8086, proto: 'tcp' },
+  { name: 'consul', port: 8500, proto: 'tcp' },
 ];
 
 

@@ -237,4 +237,54 @@ export const DATABASES: readonly RiskEntry[] = [
       ],
     },
   },
+  {
+    service: 'cassandra',
+    aliases: ['cassandra-native', 'cql'],
+    ports: ['9042/tcp', '7000/tcp', '7199/tcp'],
+    level: 'high',
+    sources: ['cassandra-security', 'cisa-aa23-278a'],
+    en: {
+      summary: 'Apache Cassandra, a distributed database (9042 for clients, 7000 between nodes, 7199 for JMX management).',
+      why: 'Cassandra ships with `authenticator: AllowAllAuthenticator`, so clients need no credentials at all, and once password authentication is on, the built-in superuser is cassandra/cassandra until someone changes it. The JMX port allows management operations, and node-to-node traffic is unencrypted by default.',
+      fix: [
+        'In cassandra.yaml set `authenticator: PasswordAuthenticator` and `authorizer: CassandraAuthorizer`, create your own superuser, then remove or lock the default "cassandra" role.',
+        'Listen on a private address (`rpc_address` / `listen_address`), keep JMX local (`LOCAL_JMX=yes` in cassandra-env.sh) and allow 9042 in the firewall only from the applications, 7000 only between nodes.',
+        'Enable client and internode encryption (`client_encryption_options`, `server_encryption_options`).',
+      ],
+    },
+    es: {
+      summary: 'Apache Cassandra, una base de datos distribuida (9042 para clientes, 7000 entre nodos, 7199 para la administración JMX).',
+      why: 'Cassandra viene con `authenticator: AllowAllAuthenticator`, así que los clientes no necesitan ninguna credencial, y al activar la autenticación por contraseña el superusuario integrado es cassandra/cassandra hasta que alguien lo cambia. El puerto JMX permite operaciones de administración, y el tráfico entre nodos no va cifrado por defecto.',
+      fix: [
+        'En cassandra.yaml ponga `authenticator: PasswordAuthenticator` y `authorizer: CassandraAuthorizer`, cree su propio superusuario y después elimine o bloquee el rol "cassandra" de fábrica.',
+        'Escuche en una dirección privada (`rpc_address` / `listen_address`), mantenga JMX en local (`LOCAL_JMX=yes` en cassandra-env.sh) y permita en el cortafuegos el 9042 solo desde las aplicaciones y el 7000 solo entre nodos.',
+        'Active el cifrado de clientes y entre nodos (`client_encryption_options`, `server_encryption_options`).',
+      ],
+    },
+  },
+  {
+    service: 'influxdb',
+    aliases: ['influxdb-http'],
+    ports: ['8086/tcp'],
+    level: 'high',
+    sources: ['influxdb-v1-auth'],
+    en: {
+      summary: 'InfluxDB, a time-series database for metrics and sensor data (8086 for its HTTP API, 8088 for backups in version 1).',
+      why: 'In InfluxDB 1.x authentication is off by default: anyone who reaches port 8086 can query, write and drop databases. The backup port 8088 lets anyone copy the data.',
+      fix: [
+        'Create an admin user, then set `auth-enabled = true` in the [http] section of influxdb.conf and restart (InfluxDB 2 and later always require a token).',
+        'Bind the backup service to loopback (`bind-address = "127.0.0.1:8088"`) and allow 8086 in the firewall only from the clients that write and read metrics.',
+        'Enable HTTPS (`https-enabled = true` with a certificate).',
+      ],
+    },
+    es: {
+      summary: 'InfluxDB, una base de datos de series temporales para métricas y datos de sensores (8086 para su API HTTP, 8088 para las copias de seguridad en la versión 1).',
+      why: 'En InfluxDB 1.x la autenticación viene desactivada: cualquiera que llegue al puerto 8086 puede consultar, escribir y borrar bases de datos. El puerto de copias 8088 permite a cualquiera copiar los datos.',
+      fix: [
+        'Cree un usuario administrador, ponga `auth-enabled = true` en la sección [http] de influxdb.conf y reinicie (InfluxDB 2 y posteriores exigen siempre un token).',
+        'Haga que el servicio de copias escuche solo en loopback (`bind-address = "127.0.0.1:8088"`) y permita el 8086 en el cortafuegos solo desde los clientes que escriben y leen métricas.',
+        'Active HTTPS (`https-enabled = true` con un certificado).',
+      ],
+    },
+  },
 ];

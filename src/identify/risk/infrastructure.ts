@@ -126,4 +126,29 @@ export const INFRASTRUCTURE: readonly RiskEntry[] = [
       ],
     },
   },
+  {
+    service: 'consul',
+    aliases: ['consul-http', 'consul-dns'],
+    ports: ['8500/tcp', '8600/udp', '8301/tcp', '8301/udp'],
+    level: 'high',
+    sources: ['consul-security-model'],
+    en: {
+      summary: 'HashiCorp Consul, a service registry, key-value store and service mesh control plane (8500 HTTP API and UI, 8600 DNS, 8301 gossip).',
+      why: 'Consul is not secure by default: without ACLs anyone who reaches the HTTP API can read and change the key-value store (often holding configuration and secrets) and register services. If script checks are enabled, the API can be used to run commands on every agent.',
+      fix: [
+        'Enable ACLs with a deny-by-default policy (`acl { enabled = true, default_policy = "deny" }`) and give every agent and application its own token.',
+        'Keep the HTTP API on loopback (`client_addr = "127.0.0.1"`), set `enable_script_checks = false` (use `enable_local_script_checks` if needed) and leave `disable_remote_exec` at its default, true.',
+        'Turn on gossip encryption and TLS with `verify_incoming`, `verify_outgoing` and `verify_server_hostname`, and allow the ports only between cluster members.',
+      ],
+    },
+    es: {
+      summary: 'HashiCorp Consul, un registro de servicios, almacén de clave-valor y plano de control de service mesh (8500 API HTTP e interfaz web, 8600 DNS, 8301 gossip).',
+      why: 'Consul no es seguro por defecto: sin ACL, cualquiera que llegue a la API HTTP puede leer y cambiar el almacén de clave-valor (que a menudo guarda configuración y secretos) y registrar servicios. Si las comprobaciones por script están activadas, la API sirve para ejecutar órdenes en todos los agentes.',
+      fix: [
+        'Active las ACL con una política que deniegue por defecto (`acl { enabled = true, default_policy = "deny" }`) y dé a cada agente y aplicación su propio token.',
+        'Mantenga la API HTTP en loopback (`client_addr = "127.0.0.1"`), ponga `enable_script_checks = false` (use `enable_local_script_checks` si hace falta) y deje `disable_remote_exec` en su valor por defecto, true.',
+        'Active el cifrado de gossip y TLS con `verify_incoming`, `verify_outgoing` y `verify_server_hostname`, y permita los puertos solo entre los miembros del clúster.',
+      ],
+    },
+  },
 ];

@@ -75,6 +75,9 @@ export const RISK_SOURCES = {
   'jupyter-security': { title: 'Jupyter Server: Security in the Jupyter Server', url: 'https://jupyter-server.readthedocs.io/en/latest/operators/security.html' },
   'git-daemon': { title: 'Git: git-daemon documentation', url: 'https://git-scm.com/docs/git-daemon' },
   'android-adb': { title: 'Android Developers: Android Debug Bridge (adb)', url: 'https://developer.android.com/tools/adb' },
+  'cassandra-security': { title: 'Apache Cassandra documentation: Security (authentication, authorization, encryption)', url: 'https://cassandra.apache.org/doc/latest/cassandra/managing/operating/security.html' },
+  'influxdb-v1-auth': { title: 'InfluxDB OSS v1: Authentication and authorization', url: 'https://docs.influxdata.com/influxdb/v1/administration/authentication_and_authorization/' },
+  'consul-security-model': { title: 'HashiCorp Consul: Core security model', url: 'https://developer.hashicorp.com/consul/docs/secure/security-model/core' },
 } as const satisfies Record<string, RiskSource>;
 
 /** A source id. */

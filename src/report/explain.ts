@@ -158,8 +158,12 @@ export function formatExplanation(risk: RiskInfo, opts: ExplainOptions): string 
   const lines: string[] = [];
 
   const levelText = levelColor(c, risk.level)(l.level[risk.level]);
-  const how = risk.matchedBy === 'port' ? ` ${c.dim(l.byPort)}` : '';
-  lines.push(`${c.bold(escapeTerminal(risk.service))}: ${l.risk} ${levelText}${how}`);
+  const service = escapeTerminal(risk.service);
+  const head = `${c.bold(service)}: ${l.risk} ${levelText}`;
+  if (risk.matchedBy !== 'port') lines.push(head);
+  else if ([...`${service}: ${l.risk} ${l.level[risk.level]} ${l.byPort}`].length <= width) lines.push(`${head} ${c.dim(l.byPort)}`);
+  // Too long for one line (a long service name in Spanish on a narrow terminal): the note goes below.
+  else lines.push(head, INDENT + c.dim(l.byPort));
   lines.push(...paragraph(risk.summary, width, INDENT, INDENT, code));
   const whyLines = paragraph(`${l.why} ${risk.why}`, width, INDENT, INDENT, code);
   // Minimum width 40 keeps the label whole on the first line, so it can be styled in place.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { riskFor, type RiskInfo } from '../../src/identify/risk.js';
+import { riskEntries, riskFor, type RiskInfo } from '../../src/identify/risk.js';
 import { formatExplanation } from '../../src/report/explain.js';
 
 // eslint-disable-next-line no-control-regex
@@ -38,10 +38,13 @@ test('formatExplanation renders header, summary, why and numbered fix steps', ()
 
 test('formatExplanation wraps every line to the width, without cutting words', () => {
   for (const width of [40, 57, 80, 120]) {
-    for (const name of ['redis', 'docker', 'ssh', 'mongodb']) {
+    for (const entry of riskEntries()) {
       for (const lang of ['en', 'es'] as const) {
-        const r = riskFor({ name, port: 0, proto: 'tcp' }, lang);
+        // By port, so the header carries its note too.
+        const [port, proto] = entry.ports[0]!.split('/') as [string, 'tcp' | 'udp'];
+        const r = riskFor({ name: 'unknown', port: Number(port), proto }, lang);
         assert.ok(r);
+        const name = entry.service;
         const out = formatExplanation(r, { color: false, width });
         for (const line of out.split('\n')) {
           // A single word longer than the width may overflow; nothing else may.
@@ -106,4 +109,13 @@ test('formatExplanation keeps a code span on one line when it fits, and breaks o
   const out = formatExplanation(r, { color: false, width: 40 });
   assert.match(out, /^ {7}`bind 127\.0\.0\.1 ::1` in the file\.$/m);
   for (const line of out.split('\n')) assert.ok([...line].length <= 40, line);
+});
+
+test('formatExplanation keeps the header within the width when the service was found by port', () => {
+  const r = riskFor({ name: 'unknown', port: 9100, proto: 'tcp' }, 'es');
+  assert.ok(r);
+  const lines = formatExplanation(r, { color: false, width: 40 }).split('\n');
+  assert.equal(lines[0], 'prometheus-node-exporter: riesgo MEDIO');
+  assert.equal(lines[1], '  (identificado por su puerto habitual)');
+  for (const line of lines) if (line.trim().includes(' ')) assert.ok([...line].length <= 40, line);
 });

@@ -77,6 +77,17 @@ export const SOURCE_PORTS = 8;
 const RECORD = SEND_HEADER + SYN_LENGTH;
 /** Records per sendMany call (and per reusable batch buffer). */
 const BATCH = 1024;
+/**
+ * How far the receive thread's read horizon may lag the clock before probes time out on the
+ * clock alone (see sweep): a stalled thread must not stall the scan.
+ */
+const HORIZON_LAG_CAP_MS = 3000;
+/** When a probe is due but the horizon has not reached it, look again this soon (ms) at the latest. */
+const HORIZON_RECHECK_MS = 10;
+
+/** Entries kept in SynProber.timedOut at most. */
+const TIMED_OUT_MAX = 65536;
+
 /** A small heap: the worker keeps no data, only a receive loop. */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
@@ -101,6 +112,8 @@ interface Pending {
   readonly sport: number;
   /** Monotonic ms when the SYN went out; NaN while still queued. */
   sentAt: number;
+  /** When this port's previous try went out (NaN for a first try, or when forgotten): a late answer to it may settle this one. */
+  readonly prevSentAt: number;
 }
 
 interface FamilySockets {
@@ -139,6 +152,13 @@ export class SynProber implements Prober {
   private closed = false;
   /** The fds the receive thread reads (it says so); a family's SYNs wait until its socket is among them. */
   private reading: ReadonlySet<number> = new Set();
+  /**
+   * (ref, port) → when the try that just timed out had been sent, until the port's next try
+   * takes it over. Bounded: cleared whole past TIMED_OUT_MAX (losing only RTTs of late answers).
+   */
+  private readonly timedOut = new Map<number, number>();
+  /** Monotonic ms before which every packet that arrived has been read and delivered (the receive thread says so). */
+  private horizon = 0;
 
   constructor(
     private readonly api: RawSockApi,
@@ -152,8 +172,10 @@ export class SynProber implements Prober {
     if (this.sourcePort < 1 || this.sourcePort + SOURCE_PORTS - 1 > 65535) throw new RangeError(`source port ${this.sourcePort} leaves no room for ${SOURCE_PORTS} ports`);
     this.worker = spawnReceiver({ key: this.key, port: this.sourcePort, span: SOURCE_PORTS });
     this.worker.on('message', (m: FromReceiver) => {
-      if (m.t === 'replies') this.onReplies(m.batch);
-      else this.receiving(m.fds);
+      if (m.t === 'replies') {
+        this.onReplies(m.batch);
+        this.advance(m.horizon);
+      } else this.receiving(m.fds);
     });
     this.worker.on('error', (err) => this.onFatal(err instanceof Error ? err : new Error(String(err))));
     this.worker.on('exit', (code) => {
@@ -208,7 +230,13 @@ export class SynProber implements Prober {
     const host = this.hosts.get(ref);
     if (host === undefined) throw new Error(`probe for unknown host ref ${ref}`);
     const sport = this.sourcePort + ((Math.max(1, tries) - 1) % SOURCE_PORTS);
-    this.pending.set(id, { ref, port, timeoutMs, sport, sentAt: NaN });
+    const target = ref * 65536 + port;
+    let prevSentAt = NaN;
+    if (tries > 1) {
+      prevSentAt = this.timedOut.get(target) ?? NaN;
+      this.timedOut.delete(target);
+    }
+    this.pending.set(id, { ref, port, timeoutMs, sport, sentAt: NaN, prevSentAt });
     this.byTarget.set(ref * 65536 + port, id);
     if (host.failed !== null) {
       const outcome = host.failed;
@@ -367,16 +395,35 @@ export class SynProber implements Prober {
     this.timer = setTimeout(() => this.sweep(), Math.max(0, at - monotonicMs()) + 2);
   }
 
+  /**
+   * Times out the probes that are due. A probe is due when its deadline has passed on the clock
+   * and the receive thread has read past it too: a reply that arrived in time but still waits
+   * unread (this machine is busy, the thread had no CPU) must not become silence, which would
+   * read as a filtered port after the last try. Past HORIZON_LAG_CAP_MS of lag the clock alone
+   * decides.
+   */
   private sweep(): void {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = monotonicMs();
+    const limit = Math.min(now, Math.max(this.horizon, now - HORIZON_LAG_CAP_MS));
     const expired: number[] = [];
-    while (this.heap.size > 0 && this.heap.peek() <= now) expired.push(this.heap.pop());
+    while (this.heap.size > 0 && this.heap.peek() <= limit) expired.push(this.heap.pop());
     // Judge after the poll phase (setImmediate): replies the worker already posted are
     // delivered there, and must win over a timeout that fell due in the same turn.
     if (expired.length > 0) setImmediate(() => this.expire(expired));
-    if (this.heap.size > 0) this.arm(this.heap.peek());
+    if (this.heap.size > 0) {
+      const next = this.heap.peek();
+      // Due on the clock but not yet read past: the next horizon (advance) or this recheck sweeps.
+      this.arm(next <= now ? now + HORIZON_RECHECK_MS : next);
+    }
+  }
+
+  /** The receive thread has read everything that arrived before `horizon`: sweep if that makes probes due. */
+  private advance(horizon: number): void {
+    if (horizon <= this.horizon) return;
+    this.horizon = horizon;
+    if (this.heap.size > 0 && this.heap.peek() <= horizon && this.heap.peek() <= monotonicMs()) this.sweep();
   }
 
   private expire(ids: number[]): void {
@@ -398,11 +445,15 @@ export class SynProber implements Prober {
         const id = this.byTarget.get(host.ref * 65536 + port);
         if (id === undefined) continue;
         const p = this.pending.get(id);
-        // Not sent yet (a retry still queued) or already settled: a late or duplicate reply.
-        if (p === undefined || Number.isNaN(p.sentAt)) continue;
+        // Already settled: a duplicate reply, or one to a port already decided.
+        if (p === undefined) continue;
+        // A retry still queued gets the late answer to the try before it: the cookie proves the
+        // answer is to our SYN for this port, and waiting for the retry's own would only lose it.
+        const sentAt = Number.isNaN(p.sentAt) ? p.prevSentAt : p.sentAt;
+        if (Number.isNaN(sentAt)) continue;
         const kind = b[i + 2] as number;
         const ttl = b[i + 3] as number;
-        const rtt = Math.max(0, (b[i + 7] as number) - p.sentAt);
+        const rtt = Math.max(0, (b[i + 7] as number) - sentAt);
         if (kind === ReplyKind.SynAck) this.settle(id, Outcome.Open, rtt, ttl);
         else if (kind === ReplyKind.Rst) this.settle(id, Outcome.Refused, rtt, ttl);
         else {
@@ -423,6 +474,10 @@ export class SynProber implements Prober {
     this.pending.delete(id);
     const target = p.ref * 65536 + p.port;
     if (this.byTarget.get(target) === id) this.byTarget.delete(target);
+    if (outcome === Outcome.Timeout && !Number.isNaN(p.sentAt)) {
+      if (this.timedOut.size >= TIMED_OUT_MAX) this.timedOut.clear();
+      this.timedOut.set(target, p.sentAt);
+    }
     const rtt = rttMs ?? (Number.isNaN(p.sentAt) ? 0 : Math.max(0, monotonicMs() - p.sentAt));
     if (ttl === undefined) this.onResult(id, outcome, rtt);
     else this.onResult(id, outcome, rtt, ttl, reason, icmp);

@@ -55,6 +55,18 @@ export interface SynProberOptions {
   readonly sourcePort?: number;
   /** The 16-byte cookie key; default: random. */
   readonly key?: Uint8Array;
+  /** Starts the receive side; default: the receive worker thread (tests pass a scripted one). */
+  readonly receiver?: (data: ReceiveWorkerData) => ReceiveThread;
+}
+
+/** What the prober needs of its receive thread (a worker_threads Worker fits). */
+export interface ReceiveThread {
+  postMessage(m: ToReceiver): void;
+  on(event: 'message', fn: (m: FromReceiver) => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+  on(event: 'exit', fn: (code: number) => void): unknown;
+  once(event: 'exit', fn: () => void): unknown;
+  terminate(): unknown;
 }
 
 /** Whether a SYN prober can run here, and why not (one plain line). */
@@ -122,7 +134,7 @@ interface FamilySockets {
 }
 
 /** Starts the receive worker from dist/ (.js), or from TypeScript sources under tsx (tests). */
-function spawnReceiver(workerData: ReceiveWorkerData): Worker {
+function spawnReceiver(workerData: ReceiveWorkerData): ReceiveThread {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./raw/receive-worker.js', import.meta.url), { workerData, resourceLimits: WORKER_LIMITS });
   // Loader hooks are per thread: register tsx in the worker before importing the .ts entry.
   const entry = new URL('./raw/receive-worker.ts', import.meta.url).href;
@@ -136,7 +148,7 @@ export class SynProber implements Prober {
   readonly sourcePort: number;
   private readonly key: Uint8Array;
   private readonly sockets = new Map<4 | 6, FamilySockets | OutcomeCode>();
-  private readonly worker: Worker;
+  private readonly worker: ReceiveThread;
   private readonly hosts = new Map<number, Host>();
   /** Hosts by addressKey (as replies name them); usually one per address. */
   private readonly byAddress = new Map<string, Host[]>();
@@ -170,8 +182,8 @@ export class SynProber implements Prober {
     if (this.key.length !== COOKIE_KEY_BYTES) throw new RangeError(`the SYN cookie key must be ${COOKIE_KEY_BYTES} bytes`);
     this.sourcePort = opts.sourcePort ?? pickSourcePort(Math.random, SOURCE_PORTS);
     if (this.sourcePort < 1 || this.sourcePort + SOURCE_PORTS - 1 > 65535) throw new RangeError(`source port ${this.sourcePort} leaves no room for ${SOURCE_PORTS} ports`);
-    this.worker = spawnReceiver({ key: this.key, port: this.sourcePort, span: SOURCE_PORTS });
-    this.worker.on('message', (m: FromReceiver) => {
+    this.worker = (opts.receiver ?? spawnReceiver)({ key: this.key, port: this.sourcePort, span: SOURCE_PORTS });
+    this.worker.on('message', (m) => {
       if (m.t === 'replies') {
         this.onReplies(m.batch);
         this.advance(m.horizon);

@@ -84,6 +84,7 @@ async function runScan(
   }
 
   if (o.pingOnly === true && o.noPing === true) throw invalidOption('-sn', t('-sn (discovery only) and -Pn (no discovery) contradict each other', '-sn (solo descubrimiento) y -Pn (sin descubrimiento) se contradicen'));
+  if (o.versionIntensity !== undefined && o.serviceDetection !== true) throw invalidOption('--version-intensity', t('needs -sV', 'necesita -sV'));
   if (o.synScan === true && o.connectScan === true) throw invalidOption('-sS', t('choose one TCP scan type: -sS or -sT', 'elija un solo tipo de escaneo TCP: -sS o -sT'));
   let live: Readonly<ScanProgress> | undefined;
   const options: ScanOptions = {
@@ -92,6 +93,8 @@ async function runScan(
     udp: o.udpScan,
     udpFast: o.udpFast,
     verify: o.verify,
+    serviceDetection: o.serviceDetection,
+    versionIntensity: o.versionIntensity,
     discovery: o.pingOnly === true ? 'only' : o.noPing === true ? 'off' : 'on',
     ports: o.ports,
     topPorts: o.topPorts,
@@ -123,10 +126,10 @@ async function runScan(
   const sinks: ReportSink[] = [];
   try {
     if (!outputs.some((x) => x.dest === '-')) {
-      sinks.push(openSink('normal', '-', { color, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang }));
+      sinks.push(openSink('normal', '-', { color, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang, explain: o.explain ?? false }));
     }
     for (const out of outputs) {
-      sinks.push(openSink(out.format, out.dest, { color: false, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang }));
+      sinks.push(openSink(out.format, out.dest, { color: false, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang, explain: o.explain ?? false }));
     }
   } catch (err) {
     for (const s of sinks) await s.end(abortedSummary()).catch(() => undefined);

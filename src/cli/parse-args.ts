@@ -27,6 +27,9 @@ export interface ScanCliOptions {
   udpScan?: boolean;
   udpFast?: boolean;
   verify?: boolean;
+  serviceDetection?: boolean;
+  versionIntensity?: number;
+  explain?: boolean;
   noPing?: boolean;
   pingOnly?: boolean;
   timing?: number;

@@ -68,8 +68,53 @@ export interface PortResult {
   readonly verified?: boolean | undefined;
   /** Why an open port stayed unverified: reset-after-handshake, closed-without-data, no-data, refused, no-connection. */
   readonly verifyReason?: string | undefined;
-  /** What is (probably) behind the port; for now the registered service name ("table"). */
+  /** What is (probably) behind the port: the registered name ("table") or what -sV found ("probed"). */
   readonly service?: ServiceInfo | undefined;
+  /** The TLS session -sV negotiated with the port, when the service speaks TLS. */
+  readonly tls?: TlsInfo | undefined;
+}
+
+/** What the TLS handshake with a service showed: its certificate and the negotiated session. */
+export interface TlsInfo {
+  /** Negotiated protocol version: TLSv1.3, TLSv1.2... */
+  readonly protocol: string;
+  /** Negotiated cipher suite (OpenSSL name). */
+  readonly cipher: string;
+  /** ALPN protocol the server chose (h2, http/1.1), when it chose one. */
+  readonly alpn?: string | undefined;
+  /** How TLS was reached: directly on connect, or after the protocol's STARTTLS command. */
+  readonly via: 'direct' | 'starttls';
+  /** The leaf certificate; absent when the server sent none. */
+  readonly cert?: TlsCertInfo | undefined;
+}
+
+/** The parts of a certificate a user checks. */
+export interface TlsCertInfo {
+  /** Subject distinguished name, "CN=example.org, O=Example". */
+  readonly subject: string;
+  /** Subject's common name, when present. */
+  readonly commonName?: string | undefined;
+  /** Subject alternative names as "DNS:example.org", "IP Address:198.18.0.1". */
+  readonly altNames: readonly string[];
+  readonly issuer: string;
+  /** Validity window, ISO 8601 UTC. */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** notAfter is in the past (at the time of the scan). */
+  readonly expired: boolean;
+  /** notAfter is less than 30 days away. */
+  readonly expiringSoon: boolean;
+  /** Whole days from the scan to notAfter (negative when expired). */
+  readonly daysLeft: number;
+  /** rsa, ec, ed25519, ed448, dsa... */
+  readonly keyType: string;
+  /** Key size in bits. */
+  readonly keyBits?: number | undefined;
+  /** Issuer and subject are the same name. */
+  readonly selfSigned: boolean;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  readonly sha256: string;
+  readonly serial: string;
 }
 
 /** What Portcullis believes runs behind a port. */
@@ -82,6 +127,8 @@ export interface ServiceInfo {
   readonly version?: string | undefined;
   readonly extrainfo?: string | undefined;
   readonly cpe?: readonly string[] | undefined;
+  /** Operating system the service's answer reveals (Linux, Windows...). */
+  readonly os?: string | undefined;
   /** 0..10, nmap's "conf" attribute: 3 for a table lookup, 10 for a probed match. */
   readonly confidence: number;
 }
@@ -132,6 +179,8 @@ export interface ScanHeader {
   readonly numHosts: number;
   readonly startedAt: number;
   readonly seed: string;
+  /** True when -sV identifies the services of open ports. */
+  readonly serviceDetection?: boolean | undefined;
 }
 
 /** The last record of a scan. */

@@ -1,8 +1,9 @@
 /** NDJSON output (-oJ): one JSON record per line, each written whole. */
 import type { HostReport, PortResult, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
 import { closeOutput, type Output } from './output-file.js';
-import { headerRecord, hostRecord, portRecord, summaryRecord, warningRecord } from './records.js';
+import { headerRecord, hostRecord, portRecord, riskOf, summaryRecord, warningRecord } from './records.js';
 import type { ReportSink } from './sink.js';
+import type { Lang } from './messages.js';
 
 /** One port record as a line, for results without version details. */
 export function portLine(r: PortResult): string {
@@ -14,7 +15,10 @@ export function portLine(r: PortResult): string {
 /** Streams records; JSON.stringify escapes whatever the network sent. */
 export class NdjsonSink implements ReportSink {
   private ended = false;
-  constructor(private readonly out: Output) {}
+  constructor(
+    private readonly out: Output,
+    private readonly lang: Lang = 'en',
+  ) {}
   private line(rec: Record<string, unknown>): void {
     this.out.write(`${JSON.stringify(rec)}\n`);
   }
@@ -22,11 +26,13 @@ export class NdjsonSink implements ReportSink {
     this.line(headerRecord(h));
   }
   port(r: PortResult): void {
+    // Open ports carry what Portcullis knows of their risk, in the output's language.
+    const risk = r.state === 'open' ? riskOf(r, this.lang) : undefined;
     // The hot path (one line per port): the common shape is written directly, the same text
     // JSON.stringify(portRecord(r)) gives (a unit test holds the two equal).
-    if (r.verified === undefined && (r.service === undefined || (r.service.product === undefined && r.service.version === undefined && r.service.extrainfo === undefined && r.service.cpe === undefined))) {
+    if (risk === undefined && r.verified === undefined && r.tls === undefined && (r.service === undefined || (r.service.product === undefined && r.service.version === undefined && r.service.extrainfo === undefined && r.service.cpe === undefined && r.service.os === undefined))) {
       this.out.write(portLine(r));
-    } else this.line(portRecord(r));
+    } else this.line(portRecord(r, risk));
   }
   host(h: HostReport): void {
     this.line(hostRecord(h));

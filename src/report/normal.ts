@@ -4,9 +4,11 @@ import type { createColors as CreateColors } from 'picocolors';
 
 // Loaded through require, not import: see src/core/ip.ts for why.
 const { createColors } = createRequire(import.meta.url)('picocolors') as { createColors: typeof CreateColors };
-import type { HostReport, PortResult, PortState, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
+import type { HostReport, PortResult, PortState, ScanHeader, ScanSummary, ScanWarning, ServiceInfo, TlsInfo } from '../core/types.js';
 import { escapeTerminal } from './escape.js';
 import { messages } from './messages.js';
+import type { RiskInfo } from '../identify/risk.js';
+import { riskOf } from './records.js';
 import { closeOutput, type Output } from './output-file.js';
 import type { ReportSink, SinkOptions } from './sink.js';
 
@@ -37,6 +39,32 @@ export function formatLatency(ms: number): string {
   const s = ms / 1000;
   if (!(s > 0) || !Number.isFinite(s)) return '0.0';
   return s.toFixed(Math.min(20, Math.max(0, 1 - Math.floor(Math.log10(s)))));
+}
+
+/** The VERSION cell of a probed service, as nmap prints it: product version (extra info). */
+export function formatVersion(s: ServiceInfo | undefined): string {
+  if (s === undefined || s.method !== 'probed') return '';
+  const parts = [s.product, s.version].filter((x): x is string => x !== undefined && x !== '');
+  if (s.extrainfo !== undefined && s.extrainfo !== '') parts.push(`(${s.extrainfo})`);
+  return parts.join(' ');
+}
+
+/** The line under a TLS port: session, certificate names, validity and key. */
+export function formatTls(t: TlsInfo): string {
+  const session = [t.protocol, t.cipher, t.alpn === undefined ? undefined : `ALPN ${t.alpn}`, t.via === 'starttls' ? 'STARTTLS' : undefined].filter((x) => x !== undefined).join(' ');
+  const c = t.cert;
+  if (c === undefined) return `tls: ${session}; no certificate`;
+  const names = [c.commonName === undefined ? c.subject : `CN=${c.commonName}`, ...c.altNames.slice(0, 4)].join(', ');
+  const validity = c.expired ? `EXPIRED ${c.notAfter.slice(0, 10)}` : `valid until ${c.notAfter.slice(0, 10)} (${c.daysLeft} days${c.expiringSoon ? ', expiring soon' : ''})`;
+  const key = `${c.keyType}${c.keyBits === undefined ? '' : ` ${c.keyBits}`}`;
+  return `tls: ${session}; ${names}; ${c.selfSigned ? 'self-signed' : `issuer ${c.issuer}`}; ${validity}; ${key}`;
+}
+
+/** The lines --explain adds under an open port. */
+function formatRisk(r: RiskInfo, m: ReturnType<typeof messages>): string[] {
+  const out = [`| ${m.risk(r.level)}: ${escapeTerminal(r.summary)}`, `| ${escapeTerminal(r.why)}`];
+  r.fix.forEach((f, i) => out.push(`${i === r.fix.length - 1 ? '|_' : '|'} ${m.fix()}: ${escapeTerminal(f)}`));
+  return out;
 }
 
 /** Renders one host's block of normal output (no trailing blank line). */
@@ -78,30 +106,37 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
     lines.push(m.notShown([...hidden].map(([state, e]) => m.notShownPart(e.count, m.statePlural(state), proto, formatReasons(e.reasons))).join(', ')));
   }
   if (rows.length > 0) {
-    const cells = rows.map(
-      (p) =>
-        [
-          `${p.port}/${p.proto}`,
-          p.verified === false ? m.unverified(m.state(p.state)) : m.state(p.state),
-          escapeTerminal(p.service?.name ?? 'unknown'),
-          // As nmap --reason: "syn-ack ttl 64"; an unverified port says why.
-          `${p.reason}${p.reasonTtl !== undefined ? ` ttl ${p.reasonTtl}` : ''}${p.verified === false && p.verifyReason !== undefined ? `, ${p.verifyReason}` : ''}`,
-        ] as const,
-    );
-    // As nmap: each column as wide as its longest cell, then one space.
-    const w0 = Math.max(m.colPort().length, ...cells.map((x) => x[0].length));
-    const w1 = Math.max(m.colState().length, ...cells.map((x) => x[1].length));
-    const w2 = Math.max(m.colService().length, ...cells.map((x) => x[2].length));
-    const head = [m.colPort().padEnd(w0), m.colState().padEnd(w1), opts.reason === true ? m.colService().padEnd(w2) : m.colService()];
+    const withVersion = opts.versionColumn === true;
+    const table = rows.map((p) => {
+      const cols = [
+        `${p.port}/${p.proto}`,
+        p.verified === false ? m.unverified(m.state(p.state)) : m.state(p.state),
+        // As nmap: a service found inside TLS reads "ssl/http".
+        escapeTerminal(`${p.tls !== undefined && p.service !== undefined && p.service.name !== 'ssl' ? 'ssl/' : ''}${p.service?.name ?? 'unknown'}`),
+      ];
+      // As nmap --reason: "syn-ack ttl 64"; an unverified port says why.
+      if (opts.reason === true) cols.push(`${p.reason}${p.reasonTtl !== undefined ? ` ttl ${p.reasonTtl}` : ''}${p.verified === false && p.verifyReason !== undefined ? `, ${p.verifyReason}` : ''}`);
+      if (withVersion) cols.push(escapeTerminal(formatVersion(p.service)));
+      return cols;
+    });
+    const head = [m.colPort(), m.colState(), m.colService()];
     if (opts.reason === true) head.push(m.colReason());
-    lines.push(head.join(' ').trimEnd());
+    if (withVersion) head.push(m.colVersion());
+    // As nmap: each column as wide as its longest cell, then one space; the last is not padded.
+    const widths = head.map((h, i) => Math.max(h.length, ...table.map((cols) => cols[i]!.length)));
+    const pad = (cols: readonly string[]): string[] => cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]!)));
+    lines.push(pad(head).join(' ').trimEnd());
     const paint = (state: PortState, s: string): string => (state === 'open' ? c.green(s) : state === 'closed' ? c.red(s) : c.yellow(s));
     rows.forEach((p, i) => {
-      const [port, state, svc, reason] = cells[i]!;
-      const parts = [port.padEnd(w0), paint(p.state, state.padEnd(w1)), opts.reason === true ? svc.padEnd(w2) : svc];
-      if (opts.reason === true) parts.push(reason);
-      lines.push(parts.join(' ').trimEnd());
+      const cols = pad(table[i]!);
+      cols[1] = paint(p.state, cols[1]!);
+      lines.push(cols.join(' ').trimEnd());
+      const risk = opts.explain === true && p.state === 'open' ? riskOf(p, opts.lang ?? 'en') : undefined;
+      if (p.tls !== undefined) lines.push(`${risk !== undefined ? '|' : '|_'}${escapeTerminal(formatTls(p.tls))}`);
+      if (risk !== undefined) lines.push(...formatRisk(risk, m));
     });
+    const oses = [...new Set(rows.map((p) => p.service?.os).filter((x): x is string => x !== undefined && x !== ''))];
+    if (withVersion && oses.length > 0) lines.push(m.serviceInfo(escapeTerminal(oses.join(', '))));
   }
   return lines.join('\n');
 }
@@ -111,10 +146,12 @@ export class NormalSink implements ReportSink {
   private ended = false;
   constructor(
     private readonly out: Output,
-    private readonly opts: SinkOptions,
+    private opts: SinkOptions,
   ) {}
 
   begin(header: ScanHeader): void {
+    // As nmap: the VERSION column appears when -sV ran, even where nothing was found.
+    if (header.serviceDetection === true) this.opts = { ...this.opts, versionColumn: true };
     this.out.write(`${messages(this.opts.lang ?? 'en').starting(header.version, formatStart(header.startedAt))}\n`);
   }
 

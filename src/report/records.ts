@@ -1,9 +1,56 @@
 /** The NDJSON record shapes (snake_case, as docs/reference/ndjson.schema.json describes). */
-import type { HostReport, PortResult, ScanHeader, ScanSummary, ScanWarning, ServiceInfo } from '../core/types.js';
+import type { HostReport, PortResult, ScanHeader, ScanSummary, ScanWarning, ServiceInfo, TlsInfo } from '../core/types.js';
+import { riskFor, type RiskInfo } from '../identify/risk.js';
+import type { Lang } from './messages.js';
+
+/** The risk knowledge for a port's service (by name, or by its well-known port). */
+export function riskOf(p: PortResult, lang: Lang): RiskInfo | undefined {
+  const name = p.service?.name ?? 'unknown';
+  // Inside TLS, HTTP is HTTPS (its own entry); other services are named as nmap does, "ssl/imap".
+  const asked = p.tls === undefined || name === 'ssl' ? name : name === 'http' ? 'https' : `ssl/${name}`;
+  return riskFor({ name: asked, port: p.port, proto: p.proto, method: p.service?.method }, lang);
+}
 
 function service(s: ServiceInfo | undefined): Record<string, unknown> | undefined {
   if (s === undefined) return undefined;
-  return { name: s.name, product: s.product, version: s.version, extrainfo: s.extrainfo, cpe: s.cpe ?? [], method: s.method, confidence: s.confidence };
+  return { name: s.name, product: s.product, version: s.version, extrainfo: s.extrainfo, os: s.os, cpe: s.cpe ?? [], method: s.method, confidence: s.confidence };
+}
+
+/** The TLS record of a port (snake_case). */
+export function tlsRecord(t: TlsInfo | undefined): Record<string, unknown> | undefined {
+  if (t === undefined) return undefined;
+  const c = t.cert;
+  return {
+    protocol: t.protocol,
+    cipher: t.cipher,
+    alpn: t.alpn,
+    via: t.via,
+    cert:
+      c === undefined
+        ? undefined
+        : {
+            subject: c.subject,
+            common_name: c.commonName,
+            alt_names: c.altNames,
+            issuer: c.issuer,
+            not_before: c.notBefore,
+            not_after: c.notAfter,
+            expired: c.expired,
+            expiring_soon: c.expiringSoon,
+            days_left: c.daysLeft,
+            key_type: c.keyType,
+            key_bits: c.keyBits,
+            self_signed: c.selfSigned,
+            sha256: c.sha256,
+            serial: c.serial,
+          },
+  };
+}
+
+/** The risk record of an open port (snake_case); its sources are listed in docs/reference/risk-sources.md. */
+export function riskRecord(r: RiskInfo | undefined): Record<string, unknown> | undefined {
+  if (r === undefined) return undefined;
+  return { service: r.service, level: r.level, summary: r.summary, why: r.why, fix: r.fix, sources: r.sources, lang: r.lang, matched_by: r.matchedBy };
 }
 
 /** Header record. */
@@ -20,11 +67,12 @@ export function headerRecord(h: ScanHeader): Record<string, unknown> {
     num_hosts: h.numHosts,
     started_at: new Date(h.startedAt).toISOString(),
     seed: h.seed,
+    service_detection: h.serviceDetection,
   };
 }
 
-/** Port record. */
-export function portRecord(r: PortResult): Record<string, unknown> {
+/** Port record; `risk` is what Portcullis knows about the open port's service. */
+export function portRecord(r: PortResult, risk?: RiskInfo): Record<string, unknown> {
   return {
     type: 'port',
     host: r.host,
@@ -39,6 +87,8 @@ export function portRecord(r: PortResult): Record<string, unknown> {
     verified: r.verified,
     verify_reason: r.verifyReason,
     service: service(r.service),
+    tls: tlsRecord(r.tls),
+    risk: riskRecord(risk),
   };
 }
 

@@ -27,6 +27,10 @@ export interface SinkOptions {
   readonly openOnly?: boolean;
   readonly verbose?: number;
   readonly lang?: Lang;
+  /** Normal output: show the VERSION column (set from the header when -sV ran). */
+  readonly versionColumn?: boolean;
+  /** Normal output: the risk explanation under each open port (--explain). */
+  readonly explain?: boolean;
   /** Where '-' writes; defaults to process.stdout. */
   readonly stdout?: TextStream;
 }
@@ -38,7 +42,7 @@ export function openSink(format: OutputFormat, dest: string, opts: SinkOptions =
     case 'normal':
       return new NormalSink(out, opts);
     case 'ndjson':
-      return new NdjsonSink(out);
+      return new NdjsonSink(out, opts.lang);
     case 'csv':
       return new CsvSink(out);
     case 'xml':

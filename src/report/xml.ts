@@ -34,6 +34,9 @@ export function renderXmlHost(h: HostReport): string {
       if (s.product !== undefined) attrs.push(`product="${x(s.product)}"`);
       if (s.version !== undefined) attrs.push(`version="${x(s.version)}"`);
       if (s.extrainfo !== undefined) attrs.push(`extrainfo="${x(s.extrainfo)}"`);
+      if (s.os !== undefined) attrs.push(`ostype="${x(s.os)}"`);
+      // As nmap: a service found inside TLS is tunnel="ssl".
+      if (p.tls !== undefined && s.name !== 'ssl') attrs.push('tunnel="ssl"');
       attrs.push(`method="${s.method}"`, `conf="${Math.max(0, Math.min(10, Math.round(s.confidence)))}"`);
       const cpes = (s.cpe ?? []).map((c) => `<cpe>${x(c)}</cpe>`).join('');
       parts.push(cpes === '' ? `<service ${attrs.join(' ')}/>` : `<service ${attrs.join(' ')}>${cpes}</service>`);

@@ -10,7 +10,9 @@ import { parseTarget, type TargetSpec } from '../core/target-spec.js';
 import { randomSeed } from '../core/permutation.js';
 import { DEFAULT_TIMING_LEVEL, TIMING_TEMPLATES } from '../core/timing.js';
 import { DEFAULT_TOP_PORTS, serviceLookup } from '../identify/services.js';
+import { DEFAULT_INTENSITY } from '../identify/probe-plan.js';
 import type { EngineTiming } from './engine.js';
+import type { ServiceProbeTiming } from '../identify/service-prober.js';
 import type { ConnectorChoice } from './tcp-connector.js';
 import { systemResolver, type Resolver } from './resolve.js';
 import { socketBudget } from './fd-budget.js';
@@ -59,6 +61,14 @@ export interface ScanOptions {
   readonly udp?: boolean | undefined;
   /** UDP: do not pace to the target's ICMP rate limit (faster; suppressed answers read open|filtered). */
   readonly udpFast?: boolean | undefined;
+  /** Identify the service behind every open port by talking to it (nmap -sV). */
+  readonly serviceDetection?: boolean | undefined;
+  /** -sV: how many probes to try beyond those registered for the port, 0 (fewest) … 9 (all); default 7. */
+  readonly versionIntensity?: number | undefined;
+  /** -sV: waits and read bounds per port (each field optional; see DEFAULT_SERVICE_TIMING). */
+  readonly serviceTiming?: Partial<ServiceProbeTiming> | undefined;
+  /** -sV: ports identified at once; default 32. */
+  readonly serviceParallelism?: number | undefined;
   /** Seed of the randomized order; the same seed gives the same order. */
   readonly seed?: string | undefined;
   /** Scan in natural order (nmap -r). */
@@ -94,8 +104,17 @@ export interface ProtocolScan {
   readonly portSpec: string;
 }
 
+/** -sV after validation: undefined in ResolvedScanOptions when -sV is off. */
+export interface ResolvedServiceDetection {
+  readonly intensity: number;
+  readonly timing: Partial<ServiceProbeTiming>;
+  readonly parallelism: number;
+}
+
 /** Options after validation and defaults. */
 export interface ResolvedScanOptions {
+  /** -sV settings, or undefined when service detection is off. */
+  readonly serviceDetection: Readonly<ResolvedServiceDetection> | undefined;
   /** The scans to run, TCP first; at least one. */
   readonly scans: readonly ProtocolScan[];
   readonly udpFast: boolean;
@@ -208,7 +227,10 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
   const connector = o.connector ?? envConnector() ?? 'auto';
   if (connector !== 'auto' && connector !== 'fast' && connector !== 'net') throw invalidOption('connector', `"${String(connector)}" is not auto, fast or net`);
 
+  const serviceDetection = resolveServiceDetection(o);
+
   return Object.freeze({
+    serviceDetection,
     scans,
     udpFast: o.udpFast ?? false,
     verify: o.verify ?? false,
@@ -229,6 +251,28 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     args: o.args ?? [],
     onStats: o.onStats,
   });
+}
+
+const SERVICE_TIMING_FIELDS = ['connectMs', 'bannerMs', 'shortBannerMs', 'readMs', 'quietMs', 'totalMs', 'maxBytes'] as const;
+
+/** Validates the -sV options; undefined when -sV is off. */
+function resolveServiceDetection(o: ScanOptions): Readonly<ResolvedServiceDetection> | undefined {
+  const intensity = num('versionIntensity', o.versionIntensity, 0, 9, true);
+  const parallelism = num('serviceParallelism', o.serviceParallelism, 1, 4096, true);
+  if (o.serviceDetection !== true) {
+    if (intensity !== undefined) throw invalidOption('versionIntensity', t('needs service detection (-sV)', 'necesita la detección de servicios (-sV)'));
+    return undefined;
+  }
+  const timing: Partial<Record<(typeof SERVICE_TIMING_FIELDS)[number], number>> = {};
+  const given = (o.serviceTiming ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(given)) {
+    if (!(SERVICE_TIMING_FIELDS as readonly string[]).includes(k)) throw invalidOption(`serviceTiming.${k}`, 'is not a service timing field');
+  }
+  for (const k of SERVICE_TIMING_FIELDS) {
+    const v = num(`serviceTiming.${k}`, given[k] as number | undefined, k === 'maxBytes' ? 1024 : 1, k === 'maxBytes' ? 16 * 1024 * 1024 : 600_000, true);
+    if (v !== undefined) timing[k] = v;
+  }
+  return Object.freeze({ intensity: intensity ?? DEFAULT_INTENSITY, timing: Object.freeze(timing), parallelism: parallelism ?? 32 });
 }
 
 /** The TCP scan kind to run: 'auto' picks SYN when raw sockets work here, as nmap does for root. */

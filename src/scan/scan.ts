@@ -11,13 +11,14 @@ import type { DiscoveryTarget } from './discovery/discover.js';
 import { formatIp, parseIp, type IpAddress } from '../core/ip.js';
 import { blockOf, type AddressBlock, type TargetSpec } from '../core/target-spec.js';
 import type { TargetSource, PlanTarget } from '../core/scan-plan.js';
-import type { HostReport, PortState, ScanEvent, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
+import type { HostReport, PortResult, PortState, ScanEvent, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
 import { serviceName } from '../identify/services.js';
 import { startEngine, type EngineAddress, type EngineSink } from './engine.js';
 import { guardOpenPorts } from './open-guard.js';
 import { verifyOpen, type VerifyTiming } from './open-verifier.js';
 import { resolveScanOptions, type ProtocolScan, type ResolvedScanOptions, type ScanOptions } from './options.js';
 import { createProber, type FatalHandler, type Prober, type ResultHandler } from './prober.js';
+import { serviceStage, type StageDetection } from './service-stage.js';
 import { VERSION } from '../version.js';
 
 interface Entry {
@@ -125,6 +126,7 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
     numHosts: targets.size,
     startedAt,
     seed: r.seed,
+    ...(r.serviceDetection !== undefined ? { serviceDetection: true } : {}),
   };
   onEvent({ type: 'header', header });
   for (const w of warnings) onEvent({ type: 'warning', warning: w });
@@ -149,6 +151,8 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
     scanTargets = new ListTargets(discovered.up);
   }
   const portScan = r.discovery !== 'only';
+  // -sV: the prober and its signature database are loaded only by scans that ask for it.
+  const detect = portScan && r.serviceDetection !== undefined ? await serviceDetector(r, verifyStop.signal) : undefined;
 
   // One engine per protocol, TCP first (as nmap reports -sS -sU): each has its own prober and
   // its own host reports, tagged with the protocol.
@@ -159,7 +163,9 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
       host: (report) => onEvent({ type: 'host', report: withDiscovery(report, discovered) }),
       congested: flow?.congested,
     };
-    const guard = part.proto === 'tcp' ? guardOpenPorts(direct, { verifyAll: r.verify, concurrency: 256, verify: (p) => verifyOpen(p.host, p.host.includes(':') ? 6 : 4, p.port, verifyTiming(r), verifyStop.signal) }) : undefined;
+    const stage = detect === undefined ? undefined : serviceStage(direct, { detect, concurrency: r.serviceDetection!.parallelism });
+    const afterGuard = stage ?? direct;
+    const guard = part.proto === 'tcp' ? guardOpenPorts(afterGuard, { verifyAll: r.verify, concurrency: 256, verify: (p) => verifyOpen(p.host, p.host.includes(':') ? 6 : 4, p.port, verifyTiming(r), verifyStop.signal) }) : undefined;
     const createProber = await proberFactory(part, r);
     const engine = startEngine(
       {
@@ -174,12 +180,13 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
         createProber,
         serviceName,
       },
-      guard ?? direct,
+      guard ?? afterGuard,
     );
     flow?.onResume(() => engine.resume());
     r.onStats?.(engine.stats);
     const outcome = await engine.done;
     await guard?.drained();
+    await stage?.drained();
     if (outcome.error !== undefined) {
       throw new PortcullisError('PC_INTERNAL', `probing failed: ${outcome.error.message}`, { cause: outcome.error });
     }
@@ -289,6 +296,16 @@ function withDiscovery(report: HostReport, tally: DiscoveryTally | undefined): H
 /** How long an open-port verification waits: a connect as long as the scan's largest RTT timeout, then a short quiet spell. */
 function verifyTiming(r: ResolvedScanOptions): VerifyTiming {
   return { connectMs: Math.min(Math.max(r.timing.maxRttTimeoutMs, 1000), 5000), quietMs: 800 };
+}
+
+/** The -sV detection of one open port, bound to the scan's settings and stop signal. */
+async function serviceDetector(r: ResolvedScanOptions, signal: AbortSignal): Promise<(p: PortResult) => Promise<StageDetection>> {
+  const { detectService } = await import('../identify/service-prober.js');
+  const sv = r.serviceDetection!;
+  return async (p) => {
+    const d = await detectService(p.host, p.port, p.proto, { intensity: sv.intensity, timing: sv.timing, signal, servername: p.hostname });
+    return { service: d.service, tls: d.tls };
+  };
 }
 
 /** A factory of the prober that runs one protocol's probes. */

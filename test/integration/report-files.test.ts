@@ -149,9 +149,9 @@ test('report XML is valid against nmap.dtd and readable by ndiff', { skip: !hasX
 
 test('report CSV parses as RFC 4180 and defuses formulas', () => {
   const rows = parseCsv(readFileSync(feed('csv', 'a.csv'), 'utf8'));
-  assert.deepEqual(rows[0], ['host', 'hostname', 'port', 'proto', 'state', 'reason', 'rtt_ms', 'tries', 'service']);
+  assert.deepEqual(rows[0], ['host', 'hostname', 'port', 'proto', 'state', 'reason', 'rtt_ms', 'tries', 'service', 'service_method', 'product', 'version', 'extrainfo', 'cpe', 'tls_protocol', 'tls_subject', 'tls_not_after']);
   assert.equal(rows.length, 23);
-  assert.ok(rows.slice(1).every((r) => r.length === 9));
+  assert.ok(rows.slice(1).every((r) => r.length === 17));
   const hostile = rows.find((r) => r[2] === '25')!;
   assert.ok(!hostile[1]!.startsWith('='));
 });

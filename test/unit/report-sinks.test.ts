@@ -38,7 +38,14 @@ test('NdjsonSink writes each record with one write call, a whole line each', asy
     ['header', 'port', 'port', 'warning', 'host', 'summary'],
   );
   assert.ok(chunks.every((c) => c.endsWith('\n') && c.indexOf('\n') === c.length - 1));
-  assert.deepEqual(JSON.parse(chunks[2]!), { type: 'port', host: '198.18.0.2', hostname: 'box.test', port: 22, proto: 'tcp', state: 'open', reason: 'conn-accept', rtt_ms: 0.4, tries: 1, service: { name: 'ssh', cpe: [], method: 'table', confidence: 3 } });
+  // An open port carries the risk knowledge of its service (--explain's text) in the output's language.
+  const { risk, ...rest } = JSON.parse(chunks[2]!) as { risk: { service: string; level: string; lang: string; matched_by: string; fix: string[] } };
+  assert.deepEqual(rest, { type: 'port', host: '198.18.0.2', hostname: 'box.test', port: 22, proto: 'tcp', state: 'open', reason: 'conn-accept', rtt_ms: 0.4, tries: 1, service: { name: 'ssh', cpe: [], method: 'table', confidence: 3 } });
+  assert.equal(risk.service, 'ssh');
+  assert.equal(risk.lang, 'en');
+  assert.equal(risk.matched_by, 'name');
+  assert.ok(risk.fix.length > 0);
+  assert.equal((JSON.parse(chunks[1]!) as { risk?: unknown }).risk, undefined, 'closed ports carry no risk');
 });
 
 test('NdjsonSink writes product, version and CPEs when a service was probed', async () => {
@@ -51,7 +58,7 @@ test('NdjsonSink writes product, version and CPEs when a service was probed', as
 
 test('CsvSink writes the header row, then one row per port as it comes', async () => {
   const chunks = await toStdout('csv');
-  assert.deepEqual(chunks, [`${CSV_COLUMNS.join(',')}\r\n`, '198.18.0.2,box.test,80,tcp,closed,conn-refused,0.3,1,http\r\n', '198.18.0.2,box.test,22,tcp,open,conn-accept,0.4,1,ssh\r\n']);
+  assert.deepEqual(chunks, [`${CSV_COLUMNS.join(',')}\r\n`, '198.18.0.2,box.test,80,tcp,closed,conn-refused,0.3,1,http,table,,,,,,,\r\n', '198.18.0.2,box.test,22,tcp,open,conn-accept,0.4,1,ssh,table,,,,,,,\r\n']);
 });
 
 test('CsvSink leaves rtt and service empty when there are none', async () => {
@@ -59,7 +66,7 @@ test('CsvSink leaves rtt and service empty when there are none', async () => {
   const sink = openSink('csv', '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
   sink.port({ host: '::1', port: 9, proto: 'tcp', state: 'filtered', reason: 'no-response', rttMs: null, tries: 2 });
   await sink.end(summary(false));
-  assert.deepEqual(chunks, ['::1,,9,tcp,filtered,no-response,,2,\r\n']);
+  assert.deepEqual(chunks, ['::1,,9,tcp,filtered,no-response,,2,,,,,,,,,\r\n']);
 });
 
 test('XmlSink streams to stdout and closes the document at the end', async () => {

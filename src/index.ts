@@ -1,7 +1,16 @@
 /** The public library API of Portcullis, re-exported by name. */
 export { scan, ResolvedTargets } from './scan/scan.js';
 export { resolveScanOptions } from './scan/options.js';
-export type { ScanOptions, ResolvedScanOptions, ScanProgress } from './scan/options.js';
+export type { ScanOptions, ResolvedScanOptions, ResolvedServiceDetection, ScanProgress } from './scan/options.js';
+export { detectService, DEFAULT_SERVICE_TIMING } from './identify/service-prober.js';
+export type { ServiceDetection, ServiceProbeOptions, ServiceProbeTiming } from './identify/service-prober.js';
+export { compileSignatures, probeBytes } from './identify/signature-db.js';
+export type { SignatureDb, SignatureFile, ProbeSpec, MatcherSpec, Probe, Matcher } from './identify/signature-db.js';
+export { signatureDb, SIGNATURE_FILES } from './identify/signatures/index.js';
+export { matchAnswer, sanitizeCapture, MATCH_VIEW_BYTES } from './identify/matcher.js';
+export type { MatchResult } from './identify/matcher.js';
+export { planProbes, DEFAULT_INTENSITY } from './identify/probe-plan.js';
+export type { PlanInput } from './identify/probe-plan.js';
 export type { Resolver, ResolvedAddress } from './scan/resolve.js';
 export { PortcullisError, isPortcullisError, ERROR_CODES } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
@@ -12,6 +21,8 @@ export type {
   Reason,
   PortResult,
   ServiceInfo,
+  TlsInfo,
+  TlsCertInfo,
   HostReport,
   ScanHeader,
   ScanSummary,

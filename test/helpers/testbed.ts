@@ -365,13 +365,17 @@ export async function createTestbed(spec: TestbedSpec): Promise<Testbed> {
 
     if (delayMs > 0) {
       // This kernel lacks nftables' queue expression (CONFIG_NFT_QUEUE); the xtables NFQUEUE
-      // target works through iptables-nft. Both directions are queued, so RTT = 2 × delay. No
-      // --queue-bypass: if nfq-delay is not there, packets are dropped rather than undelayed.
+      // target works through iptables-nft. No --queue-bypass: if nfq-delay is not there,
+      // packets are dropped rather than undelayed. Only arriving packets are queued, for the
+      // whole round trip (2 × delay): the host's own replies, held on their way out, would stay
+      // charged to the socket that sent them for the whole delay, and for RSTs that is the
+      // kernel's per-CPU control socket — a burst of them fills its send buffer and the rest
+      // are silently never sent (measured: 15% of a fast -sS scan's RSTs), a limit no real
+      // network path has.
       for (const ipt of ipv6 ? ['iptables', 'ip6tables'] : ['iptables']) {
         nsRun(ns, ipt, ['-t', 'mangle', '-A', 'PREROUTING', '-i', nsIf, '-j', 'NFQUEUE', '--queue-num', '0']);
-        nsRun(ns, ipt, ['-t', 'mangle', '-A', 'OUTPUT', '-o', nsIf, '-j', 'NFQUEUE', '--queue-num', '0']);
       }
-      children.push(await startHelper(ns, 'nfq-delay', buildNfqDelay(), ['0', String(delayMs)]));
+      children.push(await startHelper(ns, 'nfq-delay', buildNfqDelay(), ['0', String(2 * delayMs)]));
     }
     children.push(await startHelper(ns, 'listeners', process.execPath, [LISTENERS, ...spec.open.map(String)]));
   } catch (err) {

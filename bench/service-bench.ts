@@ -141,7 +141,8 @@ function report(c: ServiceCorpus, results: Record<Tool, Run[]>, withPortcullis: 
   const ratio = ratioOf(mWall('portcullis'), mWall('nmap'));
   const ownRatio = ratioOf(mOwn('portcullis'), mOwn('nmap'));
   const services = new Set(c.entries.map((e) => `${e.name}/${e.proto}`)).size;
-  const perRun = (t: Tool, k: 'name' | 'product' | 'version'): string => results[t].map((r) => (r.error !== undefined ? 'failed' : pct(r.score[k]))).join(' / ') || 'n/a';
+  // A run that did not exit is still judged on the output it wrote, and marked †.
+  const perRun = (t: Tool, k: 'name' | 'product' | 'version'): string => results[t].map((r) => `${pct(r.score[k])}${r.error !== undefined ? ' †' : ''}`).join(' / ') || 'n/a';
   const agree = results.nmap.map((n, i) => {
     const p = results.portcullis[i];
     return p === undefined ? undefined : agreement(p.score, n.score);
@@ -168,7 +169,7 @@ function report(c: ServiceCorpus, results: Record<Tool, Run[]>, withPortcullis: 
   const lastAgree = agree.at(-1);
   if (lastAgree !== undefined && lastAgree.differing.length > 0) lines.push('', `Names the two disagree on (last run): ${lastAgree.differing.join('; ')}.`);
   const notes = (['nmap', 'portcullis'] as const).flatMap((t) => results[t].map((r, i) => (r.error !== undefined ? `- run ${i + 1}: ${t} failed: ${r.sites.join('; ')}` : undefined)).filter((x): x is string => x !== undefined));
-  if (notes.length > 0) lines.push('', ...notes);
+  if (notes.length > 0) lines.push('', '† The run failed (below); its accuracy is judged on the output it wrote.', '', ...notes);
   return lines.join('\n');
 }
 

@@ -22,8 +22,8 @@ import { entryTable, judge, parsePortcullis, pct, rate, type Observations } from
 const MIN_NAME = 0.95;
 const MIN_PRODUCT = 0.85;
 const MIN_VERSION = 0.8;
-/** One -sV run over one site: several times what it takes (~10 s), low enough to fail a hang soon. */
-const RUN_TIMEOUT_MS = 60_000;
+/** One -sV run over one site: several times what it takes (10-12 s), low enough to fail a hang soon. */
+const RUN_TIMEOUT_MS = 45_000;
 
 function runCliBounded(args: readonly string[], ms: number): Promise<CliRun & { timedOut: boolean }> {
   const child = spawnCli(args);

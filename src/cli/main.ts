@@ -85,6 +85,7 @@ async function runScan(
 
   if (o.pingOnly === true && o.noPing === true) throw invalidOption('-sn', t('-sn (discovery only) and -Pn (no discovery) contradict each other', '-sn (solo descubrimiento) y -Pn (sin descubrimiento) se contradicen'));
   if (o.versionIntensity !== undefined && o.serviceDetection !== true) throw invalidOption('--version-intensity', t('needs -sV', 'necesita -sV'));
+  if (o.versionTimeout !== undefined && o.serviceDetection !== true) throw invalidOption('--version-timeout', t('needs -sV', 'necesita -sV'));
   if (o.synScan === true && o.connectScan === true) throw invalidOption('-sS', t('choose one TCP scan type: -sS or -sT', 'elija un solo tipo de escaneo TCP: -sS o -sT'));
   let live: Readonly<ScanProgress> | undefined;
   const options: ScanOptions = {
@@ -95,6 +96,7 @@ async function runScan(
     verify: o.verify,
     serviceDetection: o.serviceDetection,
     versionIntensity: o.versionIntensity,
+    serviceTiming: o.versionTimeout === undefined ? undefined : { totalMs: Math.max(1, Math.round(o.versionTimeout)) },
     discovery: o.pingOnly === true ? 'only' : o.noPing === true ? 'off' : 'on',
     ports: o.ports,
     topPorts: o.topPorts,

@@ -29,6 +29,7 @@ export interface ScanCliOptions {
   verify?: boolean;
   serviceDetection?: boolean;
   versionIntensity?: number;
+  versionTimeout?: number;
   explain?: boolean;
   noPing?: boolean;
   pingOnly?: boolean;

@@ -167,12 +167,14 @@ class Exchange {
   }
 
   destroy(): void {
+    const peerGone = this.closed;
     this.closed = true;
-    // A reset, not a FIN: nothing lingers in TIME_WAIT on either side.
-    if (!this.socket.destroyed) {
-      if (this.socket instanceof Socket && typeof this.socket.resetAndDestroy === 'function' && !(this.socket as TLSSocket).encrypted) this.socket.resetAndDestroy();
-      else this.socket.destroy();
-    }
+    if (this.socket.destroyed) return;
+    // A reset, not a FIN, while the peer is still there: nothing lingers in TIME_WAIT on either
+    // side. Not after the peer closed or errored: resetAndDestroy() on such a socket makes
+    // Node 20 spin at full CPU for ever (seen against a service that closes at once).
+    if (!peerGone && !(this.socket as TLSSocket).encrypted) this.socket.resetAndDestroy();
+    else this.socket.destroy();
   }
 }
 

@@ -106,10 +106,15 @@ test('service corpus: -sV names the service, product and version of real servers
   t.diagnostic(summary);
 
   assert.deepEqual([ns.problem, lo.problem].filter((p) => p !== undefined), [], 'both scans finish and exit 0');
-  const notOpen = score.verdicts.filter((v) => v.got?.state !== 'open').map((v) => `${v.entry.id}: ${v.got?.state ?? 'missing'}`);
-  assert.deepEqual(notOpen, [], 'every corpus port is reported open');
+  // Every criterion is checked and all failures are reported together.
   const wrong = (k: 'name' | 'product' | 'version'): string => score.verdicts.filter((v) => v[k] === false).map((v) => v.entry.id).join(', ');
-  assert.ok(rate(score.name) >= MIN_NAME, `service name right ${pct(score.name)} < ${MIN_NAME * 100}%; wrong: ${wrong('name')}`);
-  assert.ok(rate(score.product) >= MIN_PRODUCT, `product right ${pct(score.product)} < ${MIN_PRODUCT * 100}%; wrong: ${wrong('product')}`);
-  assert.ok(rate(score.version) >= MIN_VERSION, `version right ${pct(score.version)} < ${MIN_VERSION * 100}%; wrong: ${wrong('version')}`);
+  const failures: string[] = [];
+  if (rate(score.name) < MIN_NAME) failures.push(`service name right ${pct(score.name)} < ${MIN_NAME * 100}%; wrong: ${wrong('name')}`);
+  if (rate(score.product) < MIN_PRODUCT) failures.push(`product right ${pct(score.product)} < ${MIN_PRODUCT * 100}%; wrong: ${wrong('product')}`);
+  if (rate(score.version) < MIN_VERSION) failures.push(`version right ${pct(score.version)} < ${MIN_VERSION * 100}%; wrong: ${wrong('version')}`);
+  // Every corpus server answers its probes, so after -sV none may stay open|filtered (nmap's -sV
+  // promotes a UDP port whose probe was answered to open too).
+  const notOpen = score.verdicts.filter((v) => v.got?.state !== 'open').map((v) => `${v.entry.id}: ${v.got?.state ?? 'missing'}`);
+  if (notOpen.length > 0) failures.push(`not reported open: ${notOpen.join(', ')}`);
+  assert.deepEqual(failures, []);
 });

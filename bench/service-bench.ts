@@ -10,8 +10,10 @@
  * root after `npm run build`.
  *
  *   node --import tsx bench/service-bench.ts [--runs 3] [--timeout 600] [--no-write]
- *        [--scan-args "..."] [--nmap-args "..."]
+ *        [--scan-args "..."] [--nmap-args "..."] [--from-source]
  *
+ * --from-source runs the CLI from src/ through tsx instead of dist/ (slower to start: Portcullis
+ * pays for it), to measure a working tree without building it over a shared dist/.
  * --timeout bounds one tool's run over one site, in seconds. Until dist/cli/bin.js exists, only
  * the nmap side is measured, and the output says so.
  */
@@ -52,7 +54,9 @@ const scanArgs = opt('--scan-args', '').split(' ').filter(Boolean);
 const nmapArgs = opt('--nmap-args', '').split(' ').filter(Boolean);
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'dist/cli/bin.js');
+const fromSource = argv.includes('--from-source');
+const BIN = join(ROOT, fromSource ? 'src/cli/bin.ts' : 'dist/cli/bin.js');
+const BIN_ARGS = fromSource ? ['--import', 'tsx', BIN] : [BIN];
 const DOC = join(ROOT, 'docs/benchmarks.md');
 const BEGIN = '<!-- sv:begin -->';
 const END = '<!-- sv:end -->';
@@ -107,7 +111,7 @@ async function runTool(tool: Tool, c: ServiceCorpus): Promise<Run> {
     const t =
       tool === 'nmap'
         ? await timed('nmap', [...common(c, site), ...nmapArgs, '-oX', out, target(c, site)])
-        : await timed(process.execPath, [BIN, 'scan', ...common(c, site), ...scanArgs, '-oJ', out, target(c, site)]);
+        : await timed(process.execPath, [...BIN_ARGS, 'scan', ...common(c, site), ...scanArgs, '-oJ', out, target(c, site)]);
     wall += t.wall;
     sites.push(t.error !== undefined ? `${site}: ${t.error}` : `${site} ${t.wall.toFixed(2)} s`);
     if (t.error !== undefined) error ??= `${site}: ${t.error}`;
@@ -150,6 +154,7 @@ function report(c: ServiceCorpus, results: Record<Tool, Run[]>, withPortcullis: 
   const spec = (site: Site): string => `\`${common(c, site).join(' ')}\``;
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), Linux ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}, Node ${process.version}, ${nmapVersion}.`,
+    ...(fromSource ? ['Portcullis ran from src/ through tsx (--from-source), not from a build.'] : []),
     `${c.entries.length} ports, ${services} distinct services (${c.entries.filter((e) => e.site === 'ns').length} in the namespace host, ${c.entries.filter((e) => e.site === 'loopback').length} on loopback). Median of ${runs} run(s) per tool, alternating which goes first. Each tool runs ${spec('ns')} on the namespace host, then ${spec('loopback')} on 127.0.0.1${nmapArgs.length > 0 ? `; nmap also gets \`${nmapArgs.join(' ')}\`` : ''}${scanArgs.length > 0 ? `; Portcullis also gets \`${scanArgs.join(' ')}\`` : ''}; wall time is the sum of the two.`,
   ];
   if (!withPortcullis) lines.push('', '**Portcullis was not measured: dist/cli/bin.js does not exist (run `npm run build`). nmap side only.**');

@@ -102,7 +102,6 @@ test('service corpus: -sV names the service, product and version of real servers
   console.log(entryTable([{ label: 'portcullis -sV', score }]));
   const services = new Set(c.entries.map((e) => `${e.name}/${e.proto}`)).size;
   const summary = `${c.entries.length} ports, ${services} distinct services; name ${pct(score.name)}, product ${pct(score.product)}, version ${pct(score.version)}; wall ${(ns.ms / 1000).toFixed(1)} s (namespace) + ${(lo.ms / 1000).toFixed(1)} s (loopback)`;
-  console.log(summary);
   t.diagnostic(summary);
 
   assert.deepEqual([ns.problem, lo.problem].filter((p) => p !== undefined), [], 'both scans finish and exit 0');

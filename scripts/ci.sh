@@ -12,7 +12,8 @@ need_pkgs=()
 # dovecot, memcached and named in a test namespace; the packages must not start them on the host.
 for pair in nmap:nmap nft:nftables ip:iproute2 xmllint:libxml2-utils ndiff:ndiff iptables:iptables gcc:gcc g++:g++ make:make python3:python3 dnsmasq:dnsmasq-base chronyd:chrony snmpd:snmpd \
   openssl:openssl sshd:openssh-server nginx:nginx apache2:apache2 vsftpd:vsftpd postfix:postfix memcached:memcached named:bind9; do
-  command -v "${pair%%:*}" >/dev/null 2>&1 || need_pkgs+=("${pair#*:}")
+  # /usr/sbin too: daemons live there, and a CI PATH may not include it.
+  command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need_pkgs+=("${pair#*:}")
 done
 [ -e /usr/include/libnetfilter_queue/libnetfilter_queue.h ] || need_pkgs+=(libnetfilter-queue-dev)
 [ -e /usr/lib/dovecot/imap-login ] || need_pkgs+=(dovecot-imapd)

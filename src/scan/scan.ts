@@ -197,6 +197,12 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
     totals.probesSent += st.probesSent;
     totals.pairsDone += st.pairsDone;
     for (const [state, n] of Object.entries(st.counts) as [PortState, number][]) counts[state] = (counts[state] ?? 0) + n;
+    // -sV found some silent UDP ports open (they answered a probe).
+    if (stage !== undefined && stage.opened > 0) {
+      counts.open = (counts.open ?? 0) + stage.opened;
+      counts['open|filtered'] = (counts['open|filtered'] ?? stage.opened) - stage.opened;
+      if (counts['open|filtered'] === 0) delete counts['open|filtered'];
+    }
   }
   const endedAt = Date.now();
   const summary: ScanSummary = {
@@ -304,7 +310,7 @@ async function serviceDetector(r: ResolvedScanOptions, signal: AbortSignal): Pro
   const sv = r.serviceDetection!;
   return async (p) => {
     const d = await detectService(p.host, p.port, p.proto, { intensity: sv.intensity, timing: sv.timing, signal, servername: p.hostname });
-    return { service: d.service, tls: d.tls };
+    return { service: d.service, tls: d.tls, answered: p.proto === 'udp' ? d.answered : undefined };
   };
 }
 

@@ -2,16 +2,21 @@
  * -sV in the scan: sits between the engine (or the open-port guard) and the consumer. Open
  * ports are held while their service is identified, a bounded number at a time, then passed
  * on with `service` (method "probed") and `tls`; every other result passes straight through.
+ * As in nmap, silent UDP ports (open|filtered) get the UDP probes too: a service that answers
+ * one of them is open after all (reason udp-response), and the host report and the scan's
+ * counts say so.
  * A host's report waits for its ports' identifications, so the report carries them too. No
  * I/O here: the detection is injected (scan.ts passes service-prober.ts).
  */
-import type { HostReport, PortResult, ServiceInfo, TlsInfo } from '../core/types.js';
+import type { HostReport, PortResult, PortState, ServiceInfo, TlsInfo } from '../core/types.js';
 import type { EngineSink } from './engine.js';
 
 /** What the injected detection returns for one port; must not reject. */
 export interface StageDetection {
   readonly service?: ServiceInfo | undefined;
   readonly tls?: TlsInfo | undefined;
+  /** Whether the port sent anything back (turns an open|filtered UDP port open). */
+  readonly answered?: boolean | undefined;
 }
 
 /** Options of the stage. */
@@ -20,12 +25,24 @@ export interface ServiceStageOptions {
   readonly detect: (r: PortResult) => Promise<StageDetection>;
   /** Identifications at once (each holds a socket and up to `totalMs` of time). */
   readonly concurrency: number;
+  /**
+   * open|filtered UDP ports probed per host at most (default OPEN_FILTERED_PER_HOST); the rest
+   * pass through unprobed, so a firewalled host's -sU -p- does not cost 65,535 probe plans.
+   */
+  readonly openFilteredPerHost?: number;
 }
+
+/** Default cap on the open|filtered UDP ports probed per host. */
+export const OPEN_FILTERED_PER_HOST = 1024;
 
 interface HostState {
   pending: number;
   report: HostReport | undefined;
   readonly done: Map<string, PortResult>;
+  /** open|filtered UDP ports taken for probing so far. */
+  openFiltered: number;
+  /** Ports that answered a probe while open|filtered, with the reason they had before. */
+  readonly opened: { readonly result: PortResult; readonly wasReason: string }[];
 }
 
 const key = (r: PortResult): string => `${r.proto}/${r.port}`;
@@ -39,17 +56,49 @@ export function withDetection(r: PortResult, d: StageDetection): PortResult {
   return out;
 }
 
-/** The stage in front of `inner`; `drained()` resolves when no identification is running or queued. */
-export function serviceStage(inner: EngineSink, opts: ServiceStageOptions): EngineSink & { drained(): Promise<void> } {
+/**
+ * A host report with the ports that answered while open|filtered moved to open: counts, the
+ * listed ports (a port collapsed into "not shown" is listed now) and the not-shown tallies.
+ */
+export function reopenedReport(rep: HostReport, done: ReadonlyMap<string, PortResult>, opened: readonly { readonly result: PortResult; readonly wasReason: string }[]): HostReport {
+  const listed = new Set(rep.ports.map(key));
+  const ports = rep.ports.map((p) => done.get(key(p)) ?? p);
+  const notShown = rep.notShown.map((e) => ({ ...e, reasons: { ...e.reasons } }));
+  const counts: Partial<Record<PortState, number>> = { ...rep.counts };
+  for (const { result, wasReason } of opened) {
+    counts['open|filtered'] = (counts['open|filtered'] ?? 1) - 1;
+    counts.open = (counts.open ?? 0) + 1;
+    if (listed.has(key(result))) continue;
+    ports.push(result);
+    const e = notShown.find((x) => x.state === 'open|filtered');
+    if (e !== undefined) {
+      e.count--;
+      const left = (e.reasons[wasReason] ?? 1) - 1;
+      if (left > 0) e.reasons[wasReason] = left;
+      else delete e.reasons[wasReason];
+    }
+  }
+  if (counts['open|filtered'] === 0) delete counts['open|filtered'];
+  ports.sort((a, b) => (a.proto === b.proto ? a.port - b.port : a.proto < b.proto ? -1 : 1));
+  return { ...rep, ports, notShown: notShown.filter((e) => e.count > 0), counts };
+}
+
+/**
+ * The stage in front of `inner`; `drained()` resolves when no identification is running or
+ * queued, and `opened` counts the open|filtered ports found open by their answers.
+ */
+export function serviceStage(inner: EngineSink, opts: ServiceStageOptions): EngineSink & { drained(): Promise<void>; readonly opened: number } {
   const hosts = new Map<string, HostState>();
   const queue: { r: PortResult; h: HostState }[] = [];
   let running = 0;
+  let opened = 0;
   const idle: (() => void)[] = [];
+  const cap = opts.openFilteredPerHost ?? OPEN_FILTERED_PER_HOST;
 
   const stateOf = (host: string): HostState => {
     let h = hosts.get(host);
     if (h === undefined) {
-      h = { pending: 0, report: undefined, done: new Map() };
+      h = { pending: 0, report: undefined, done: new Map(), openFiltered: 0, opened: [] };
       hosts.set(host, h);
     }
     return h;
@@ -58,7 +107,8 @@ export function serviceStage(inner: EngineSink, opts: ServiceStageOptions): Engi
   function emitReport(h: HostState): void {
     const rep = h.report!;
     hosts.delete(rep.host);
-    inner.host(h.done.size === 0 ? rep : { ...rep, ports: rep.ports.map((p) => h.done.get(key(p)) ?? p) });
+    if (h.opened.length > 0) inner.host(reopenedReport(rep, h.done, h.opened));
+    else inner.host(h.done.size === 0 ? rep : { ...rep, ports: rep.ports.map((p) => h.done.get(key(p)) ?? p) });
   }
 
   function next(): void {
@@ -70,7 +120,14 @@ export function serviceStage(inner: EngineSink, opts: ServiceStageOptions): Engi
         .catch((): StageDetection => ({}))
         .then((d) => {
           running--;
-          const out = withDetection(r, d);
+          let out = withDetection(r, d);
+          if (r.state === 'open|filtered') {
+            if (d.answered === true) {
+              out = { ...out, state: 'open', reason: 'udp-response' };
+              h.opened.push({ result: out, wasReason: r.reason });
+              opened++;
+            } else out = r;
+          }
           h.done.set(key(r), out);
           inner.port(out);
           h.pending--;
@@ -83,12 +140,15 @@ export function serviceStage(inner: EngineSink, opts: ServiceStageOptions): Engi
 
   return {
     port(r) {
+      const h0 = r.proto === 'udp' && r.state === 'open|filtered' ? stateOf(r.host) : undefined;
+      const silentUdp = h0 !== undefined && h0.openFiltered < cap;
       // An open port that failed verification (a SYN proxy's) has nothing behind it to identify.
-      if (r.state !== 'open' || r.verified === false) {
+      if ((r.state !== 'open' || r.verified === false) && !silentUdp) {
         inner.port(r);
         return;
       }
-      const h = stateOf(r.host);
+      const h = h0 ?? stateOf(r.host);
+      if (silentUdp) h.openFiltered++;
       h.pending++;
       queue.push({ r, h });
       next();
@@ -99,6 +159,9 @@ export function serviceStage(inner: EngineSink, opts: ServiceStageOptions): Engi
       if (h.pending === 0) emitReport(h);
     },
     congested: inner.congested,
+    get opened() {
+      return opened;
+    },
     drained() {
       if (running === 0 && queue.length === 0) return Promise.resolve();
       return new Promise((res) => idle.push(res));

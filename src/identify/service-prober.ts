@@ -18,6 +18,7 @@ import { matchAnswer, SOFT_CONFIDENCE, type MatchResult } from './matcher.js';
 import { expectsBanner, NULL_PROBE, planProbes, tlsFirst } from './probe-plan.js';
 import type { Probe, SignatureDb } from './signature-db.js';
 import { signatureDb } from './signatures/index.js';
+import { endsAfterReply, starttlsDialogue } from './starttls.js';
 import { tlsInfo } from './tls-info.js';
 
 /** How long -sV waits, and how much it reads, per port. */
@@ -91,18 +92,7 @@ class Exchange {
     readonly socket: Socket | TLSSocket,
     private readonly maxBytes: number,
   ) {
-    socket.on('data', (d: Buffer) => {
-      if (this.full) return;
-      const room = this.maxBytes - this.buf.length;
-      this.buf = Buffer.concat([this.buf, room < d.length ? d.subarray(0, room) : d]);
-      this.lastDataAt = Date.now();
-      if (this.buf.length >= this.maxBytes) {
-        // Enough: whatever else comes is not read, and the peer is not waited for.
-        this.full = true;
-        socket.destroy();
-      }
-      this.notify();
-    });
+    socket.on('data', this.onData);
     const end = (): void => {
       this.closed = true;
       this.notify();
@@ -110,6 +100,24 @@ class Exchange {
     socket.on('end', end);
     socket.on('close', end);
     socket.on('error', end);
+  }
+
+  private readonly onData = (d: Buffer): void => {
+    if (this.full) return;
+    const room = this.maxBytes - this.buf.length;
+    this.buf = Buffer.concat([this.buf, room < d.length ? d.subarray(0, room) : d]);
+    this.lastDataAt = Date.now();
+    if (this.buf.length >= this.maxBytes) {
+      // Enough: whatever else comes is not read, and the peer is not waited for.
+      this.full = true;
+      this.socket.destroy();
+    }
+    this.notify();
+  };
+
+  /** Stops reading, so that a TLS session can take the socket over (STARTTLS). */
+  detach(): void {
+    this.socket.off('data', this.onData);
   }
 
   get data(): Buffer {
@@ -282,6 +290,8 @@ interface Pass {
   tlsSeen: boolean;
   /** The pass could connect at all. */
   connected: boolean;
+  /** A plain connection whose banner gave the hard match, kept open for STARTTLS; the caller closes it. */
+  conn?: Exchange;
 }
 
 /** Reads an answer, stopping as soon as it holds a hard match. */
@@ -302,6 +312,11 @@ async function pass(ctx: Ctx, mode: 'plain' | 'tls', first: Exchange, alpnH2: bo
     else if (m !== undefined && !m.soft) out.hard = m;
     else if (m !== undefined) out.soft = m;
     if (looksLikeTls(banner)) out.tlsSeen = true;
+  }
+  if (out.hard !== undefined && mode === 'plain' && !out.tlsSeen && starttlsDialogue(out.hard.service.name) !== undefined) {
+    // Only the greeting has been read: the same connection can ask for the upgrade.
+    out.conn = first;
+    return out;
   }
   if (out.hard !== undefined || out.tlsSeen) {
     first.destroy();
@@ -395,14 +410,91 @@ async function detectTcp(ctx: Ctx): Promise<ServiceDetection> {
   const first = await openPlain(ctx);
   if (first === undefined) return result(undefined);
   const plain = await pass(ctx, 'plain', first, false, () => openPlain(ctx));
-  if (plain.hard !== undefined) return result(plain.hard);
+  if (plain.hard !== undefined) return result(plain.hard, await starttls(ctx, plain.hard.service.name, plain.conn));
   if (!triedTls && !stopped(ctx) && (plain.tlsSeen || !ctx.answered)) {
     const r = await inTls();
     if (r !== undefined) return r;
   }
-  if (plain.soft !== undefined) return result(plain.soft);
+  if (plain.soft !== undefined) return result(plain.soft, await starttls(ctx, plain.soft.service.name, undefined));
   if (plain.tlsSeen) return { service: { name: 'ssl', method: 'probed', confidence: SOFT_CONFIDENCE }, probes: ctx.probes, answered: ctx.answered };
   return result(undefined);
+}
+
+/**
+ * Upgrades a plain SMTP, IMAP, POP3 or FTP connection to TLS (starttls.ts says what to send)
+ * and reads the session, as nmap's ssl probing does. Uses `conn` (only its greeting read) when
+ * given, else a new connection. Undefined when the service has no such command, refuses it,
+ * answers with anything but the reply, or the handshake fails: the plain identification stands
+ * either way. Always closes the connection; bounded by the port's budget and the signal.
+ */
+async function starttls(ctx: Ctx, service: string, conn: Exchange | undefined): Promise<TlsInfo | undefined> {
+  const steps = starttlsDialogue(service);
+  if (steps === undefined || stopped(ctx)) {
+    conn?.destroy();
+    return undefined;
+  }
+  const ex = conn ?? (await openPlain(ctx));
+  if (ex === undefined) return undefined;
+  let handed = false;
+  try {
+    // The greeting turn reads from the start (the banner may already be there); each later one from its own start.
+    let from = 0;
+    for (const step of steps) {
+      if (stopped(ctx)) return undefined;
+      if (step.send.length > 0) {
+        from = ex.data.length;
+        ex.write(step.send);
+      }
+      const ans = (await ex.read(Math.min(ctx.t.readMs, Math.max(0, timeLeft(ctx))), ctx.t.readMs, ctx.deadline, (b) => step.complete(b.subarray(from)), ctx.signal)).subarray(from);
+      if (!step.complete(ans) || !step.ok(ans) || ex.closed) return undefined;
+    }
+    const last = ex.data.subarray(from);
+    if (!endsAfterReply(last) || stopped(ctx)) return undefined;
+    handed = true;
+    return await upgrade(ctx, ex);
+  } finally {
+    if (!handed) ex.destroy();
+  }
+}
+
+/** The TLS handshake over an already-connected plain socket; always destroys both. */
+function upgrade(ctx: Ctx, ex: Exchange): Promise<TlsInfo | undefined> {
+  return new Promise((resolve) => {
+    ex.detach();
+    let settled = false;
+    const socket = tlsConnect({
+      socket: ex.socket,
+      servername: ctx.servername !== undefined && isIP(ctx.servername) === 0 ? ctx.servername : undefined,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1',
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    });
+    const finish = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ctx.signal?.removeEventListener('abort', onAbort);
+      let info: TlsInfo | undefined;
+      if (ok) {
+        let cert;
+        try {
+          cert = socket.getPeerX509Certificate();
+        } catch {
+          cert = undefined;
+        }
+        info = tlsInfo({ protocol: socket.getProtocol(), cipher: socket.getCipher()?.name, alpn: socket.alpnProtocol, via: 'starttls' }, cert, Date.now());
+      }
+      socket.destroy();
+      ex.socket.destroy();
+      resolve(info);
+    };
+    const onAbort = (): void => finish(false);
+    const timer = setTimeout(() => finish(false), Math.min(ctx.t.connectMs, Math.max(0, timeLeft(ctx))));
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('secureConnect', () => finish(true));
+    socket.once('error', () => finish(false));
+    socket.once('close', () => finish(false));
+  });
 }
 
 /** Sends one datagram and waits for the first answer. */

@@ -112,7 +112,7 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
         `${p.port}/${p.proto}`,
         p.verified === false ? m.unverified(m.state(p.state)) : m.state(p.state),
         // As nmap: a service found inside TLS reads "ssl/http".
-        escapeTerminal(`${p.tls !== undefined && p.service !== undefined && p.service.name !== 'ssl' ? 'ssl/' : ''}${p.service?.name ?? 'unknown'}`),
+        escapeTerminal(`${p.tls !== undefined && p.tls.via !== 'starttls' && p.service !== undefined && p.service.name !== 'ssl' ? 'ssl/' : ''}${p.service?.name ?? 'unknown'}`),
       ];
       // As nmap --reason: "syn-ack ttl 64"; an unverified port says why.
       if (opts.reason === true) cols.push(`${p.reason}${p.reasonTtl !== undefined ? ` ttl ${p.reasonTtl}` : ''}${p.verified === false && p.verifyReason !== undefined ? `, ${p.verifyReason}` : ''}`);

@@ -7,7 +7,8 @@ import type { Lang } from './messages.js';
 export function riskOf(p: PortResult, lang: Lang): RiskInfo | undefined {
   const name = p.service?.name ?? 'unknown';
   // Inside TLS, HTTP is HTTPS (its own entry); other services are named as nmap does, "ssl/imap".
-  const asked = p.tls === undefined || name === 'ssl' ? name : name === 'http' ? 'https' : `ssl/${name}`;
+  // A STARTTLS upgrade leaves the service what it is (plain "smtp", as nmap shows it).
+  const asked = p.tls === undefined || p.tls.via === 'starttls' || name === 'ssl' ? name : name === 'http' ? 'https' : `ssl/${name}`;
   return riskFor({ name: asked, port: p.port, proto: p.proto, method: p.service?.method }, lang);
 }
 

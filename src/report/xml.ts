@@ -36,7 +36,7 @@ export function renderXmlHost(h: HostReport): string {
       if (s.extrainfo !== undefined) attrs.push(`extrainfo="${x(s.extrainfo)}"`);
       if (s.os !== undefined) attrs.push(`ostype="${x(s.os)}"`);
       // As nmap: a service found inside TLS is tunnel="ssl".
-      if (p.tls !== undefined && s.name !== 'ssl') attrs.push('tunnel="ssl"');
+      if (p.tls !== undefined && p.tls.via !== 'starttls' && s.name !== 'ssl') attrs.push('tunnel="ssl"');
       attrs.push(`method="${s.method}"`, `conf="${Math.max(0, Math.min(10, Math.round(s.confidence)))}"`);
       const cpes = (s.cpe ?? []).map((c) => `<cpe>${x(c)}</cpe>`).join('');
       parts.push(cpes === '' ? `<service ${attrs.join(' ')}/>` : `<service ${attrs.join(' ')}>${cpes}</service>`);

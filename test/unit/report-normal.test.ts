@@ -216,3 +216,13 @@ test('NormalSink says when the scan was interrupted', async () => {
   const { text } = await run({}, true);
   assert.match(text, /^Scan interrupted: the results above are complete up to that point\.\nPortcullis done: 2 IP addresses \(2 hosts up\) scanned in 1\.23 seconds\n$/m);
 });
+
+test('renderHost names a STARTTLS port by its plain service and a TLS port as ssl/<service>, as nmap does', () => {
+  const svc = { name: 'smtp', method: 'probed', confidence: 10 } as const;
+  const p25: PortResult = { ...port(25, 'open', 'conn-accept'), service: svc, tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', via: 'starttls' } };
+  const p465: PortResult = { ...port(465, 'open', 'conn-accept'), service: svc, tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', via: 'direct' } };
+  const out = renderHost(host({ ports: [p25, p465] }), {});
+  assert.match(out, /^25\/tcp +open +smtp\b/m);
+  assert.match(out, /TLSv1\.3 TLS_AES_256_GCM_SHA384 STARTTLS/);
+  assert.match(out, /^465\/tcp +open +ssl\/smtp\b/m);
+});

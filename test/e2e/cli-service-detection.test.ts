@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { signatureDb } from '../../src/identify/signatures/index.js';
 import { runCli } from '../helpers/cli.js';
+import { parseCsv } from '../helpers/csv.js';
 import { HOSTILE_KINDS, startHostileServers } from '../helpers/hostile-servers.js';
 import { startReplay, type ReplayServer } from '../helpers/replay-servers.js';
 import { loadServiceFixtures } from '../helpers/service-fixtures.js';
@@ -20,34 +21,6 @@ const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats.default(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(new URL('../../docs/reference/ndjson.schema.json', import.meta.url), 'utf8')) as object);
 
-/** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 test('cli -sV identifies replayed services, survives hostile ones within --version-timeout, and every output stays escaped', async () => {
   const db = signatureDb();

@@ -8,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { openSink, type OutputFormat, type ReportSink } from '../../src/report/sink.js';
 import type { HostReport, PortResult, ScanHeader, ScanSummary } from '../../src/core/types.js';
+import { parseCsv } from '../helpers/csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pc-report-'));
 const HOSTILE = '\u001b[31mred\u001b[0m\u0000<b>&"\'\r\n=cmd|calc\u0007' + 'x'.repeat(5000);
@@ -88,36 +89,6 @@ function ndjsonValid(path: string): Record<string, unknown>[] {
     });
 }
 
-/** Minimal RFC 4180 reader: returns rows of fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') q = false;
-      else field += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  assert.equal(q, false, 'no unterminated quote');
-  assert.equal(field + row.join(''), '', 'ends on a row boundary');
-  return rows;
-}
 
 test('report NDJSON validates against the published schema and escapes hostile text', () => {
   const recs = ndjsonValid(feed('ndjson', 'a.ndjson'));

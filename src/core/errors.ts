@@ -16,6 +16,9 @@ export const ERROR_CODES = {
   PC_PRIVILEGE: { exit: 2, summary: 'The scan type needs raw sockets (root or CAP_NET_RAW, and the optional native addon), which this process does not have.' },
   PC_OUTPUT_FILE: { exit: 2, summary: 'An output file could not be opened or written.' },
   PC_SIGNATURE_DATA: { exit: 70, summary: 'A service signature file (-sV data) is malformed: a bad regex, an unknown probe, a duplicate id.' },
+  PC_POLICY: { exit: 2, summary: 'A policy file (audit and firewall) is malformed or contradicts itself; the message names the line and the field.' },
+  PC_BASELINE: { exit: 2, summary: 'A baseline file (audit --baseline) could not be read or is not a Portcullis baseline.' },
+  PC_AUDIT_SOURCE: { exit: 1, summary: "The machine's socket tables could not be read (no /proc, lsof or netstat to ask)." },
   PC_ABORTED: { exit: 130, summary: 'The scan was interrupted (SIGINT, SIGTERM or an AbortSignal).' },
   PC_INTERNAL: { exit: 70, summary: 'A bug in Portcullis; please report it with the command line.' },
 } as const;

@@ -8,11 +8,12 @@ import { FLAGS, GROUPS } from '../src/cli/flags.js';
 
 const target = fileURLToPath(new URL('../docs/reference/cli.md', import.meta.url));
 
-function table(lang: 'en' | 'es'): string {
+function table(lang: 'en' | 'es', command: 'scan' | 'audit' = 'scan'): string {
   const out: string[] = [];
   for (const [g, title] of Object.entries(GROUPS)) {
+    if (!FLAGS.some((x) => x.group === g && (x.commands ?? ['scan']).includes(command))) continue;
     out.push(`### ${title[lang]}`, '', lang === 'en' ? '| flag | value | meaning |' : '| opción | valor | significado |', '|---|---|---|');
-    for (const f of FLAGS.filter((x) => x.group === g)) {
+    for (const f of FLAGS.filter((x) => x.group === g && (x.commands ?? ['scan']).includes(command))) {
       out.push(`| ${f.names.map((n) => `\`${n}\``).join(', ')} | ${f.value !== undefined ? `\`${f.value}\`` : ''} | ${f.help[lang].replace(/\|/g, '\\|')} |`);
     }
     out.push('');
@@ -39,7 +40,25 @@ Las opciones cortas aceptan el valor pegado o separado (\`-p22\`, \`-p 22\`, \`-
 \`--opción valor\` o \`--opción=valor\`. Códigos de salida: 0 terminado, 1 terminado pero algunos
 objetivos fallaron, 2 error de uso o de entrada, 130 interrumpido.
 
-${table('es')}`;
+${table('es')}
+# portcullis audit
+
+\`\`\`
+portcullis audit [options]
+\`\`\`
+
+Lists every listening socket of this machine with its process, executable, user, exposure and
+findings (docs/guides/local-audit.md). Exit codes: 0 no deviations, 1 policy deviations or
+changes since the baseline, 2 usage or input error (including a bad policy or baseline file).
+
+${table('en', 'audit')}
+## En español
+
+Lista cada socket a la escucha de esta máquina con su proceso, ejecutable, usuario, exposición y
+hallazgos. Códigos de salida: 0 sin desviaciones, 1 desviaciones de la política o cambios desde la
+línea base, 2 error de uso o de entrada (también un fichero de política o de línea base erróneo).
+
+${table('es', 'audit')}`;
 
 if (process.argv.includes('--check')) {
   if (readFileSync(target, 'utf8') !== page) {

@@ -32,3 +32,12 @@ export type {
 } from './core/types.js';
 export { TIMING_TEMPLATES } from './core/timing.js';
 export { VERSION } from './version.js';
+export { runAudit } from './audit/audit.js';
+export type { AuditOptions, AuditReport, HiddenPort } from './audit/audit.js';
+export type { Listener, ProcessInfo, Finding, Exposure, BindScope, NetnsRef, SocketKind, Severity, ContainerRef } from './audit/types.js';
+export { parsePolicy } from './policy/parse-policy.js';
+export { checkPolicy } from './policy/check-policy.js';
+export type { PolicyDeviation } from './policy/check-policy.js';
+export type { Policy } from './policy/policy.js';
+export { createBaseline, diffBaseline, parseBaseline, serializeBaseline } from './audit/baseline.js';
+export type { Baseline, BaselineChange, BaselineListener } from './audit/baseline.js';

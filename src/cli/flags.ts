@@ -17,8 +17,14 @@ export const GROUPS = {
   technique: { en: 'SCAN TECHNIQUES AND HOST DISCOVERY', es: 'TÉCNICAS DE ESCANEO Y DESCUBRIMIENTO' },
   timing: { en: 'TIMING AND PERFORMANCE', es: 'TIEMPOS Y RENDIMIENTO' },
   output: { en: 'OUTPUT', es: 'SALIDA' },
+  audit: { en: 'AUDIT (portcullis audit)', es: 'AUDITORÍA (portcullis audit)' },
   misc: { en: 'MISC', es: 'VARIOS' },
 } as const;
+
+/** The commands of the CLI. */
+export type Command = 'scan' | 'audit';
+
+const BOTH = ['scan', 'audit'] as const;
 
 /** One flag. `key` is the ScanCliOptions field it sets (or a global setting). */
 export interface FlagSpec {
@@ -38,6 +44,8 @@ export interface FlagSpec {
   readonly sets?: number | boolean | string;
   readonly min?: number;
   readonly max?: number;
+  /** The commands that take this flag; default: scan only. */
+  readonly commands?: readonly Command[];
   readonly help: { readonly en: string; readonly es: string };
 }
 
@@ -77,19 +85,23 @@ export const FLAGS: readonly FlagSpec[] = [
   { names: ['--min-rtt-timeout'], kind: 'duration', key: 'minRttTimeout', group: 'timing', value: 'TIME', help: { en: 'Lower bound of the probe timeout', es: 'Límite inferior del tiempo de espera de una sonda' } },
   { names: ['--max-rtt-timeout'], kind: 'duration', key: 'maxRttTimeout', group: 'timing', value: 'TIME', help: { en: 'Upper bound of the probe timeout', es: 'Límite superior del tiempo de espera de una sonda' } },
   { names: ['--scan-delay'], kind: 'duration', key: 'scanDelay', group: 'timing', value: 'TIME', help: { en: 'Wait TIME between probes', es: 'Espera TIME entre sondas' } },
-  { names: ['-oN'], kind: 'output', format: 'normal', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'Normal output to FILE ("-" = standard output)', es: 'Salida normal a FILE ("-" = salida estándar)' } },
+  { names: ['-oN'], kind: 'output', format: 'normal', key: 'outputs', group: 'output', value: 'FILE', commands: BOTH, help: { en: 'Normal output to FILE ("-" = standard output)', es: 'Salida normal a FILE ("-" = salida estándar)' } },
   { names: ['-oX'], kind: 'output', format: 'xml', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'XML output in nmap\'s format to FILE', es: 'Salida XML en el formato de nmap a FILE' } },
-  { names: ['-oJ'], kind: 'output', format: 'ndjson', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'NDJSON output to FILE (one record per line)', es: 'Salida NDJSON a FILE (un registro por línea)' } },
+  { names: ['-oJ'], kind: 'output', format: 'ndjson', key: 'outputs', group: 'output', value: 'FILE', commands: BOTH, help: { en: 'NDJSON output to FILE (one record per line)', es: 'Salida NDJSON a FILE (un registro por línea)' } },
   { names: ['-oC'], kind: 'output', format: 'csv', key: 'outputs', group: 'output', value: 'FILE', help: { en: 'CSV output to FILE', es: 'Salida CSV a FILE' } },
   { names: ['-oA'], kind: 'output', format: 'all', key: 'outputs', group: 'output', value: 'BASE', help: { en: 'All formats: BASE.nmap, BASE.xml, BASE.ndjson, BASE.csv', es: 'Todos los formatos: BASE.nmap, BASE.xml, BASE.ndjson, BASE.csv' } },
   { names: ['--reason'], kind: 'boolean', key: 'reason', group: 'output', help: { en: 'Show why each port has its state', es: 'Muestra por qué cada puerto tiene su estado' } },
-  { names: ['--explain'], kind: 'boolean', key: 'explain', group: 'output', help: { en: 'Under each open port: what the service is, why exposing it is risky and how to restrict it (the -oJ output always carries this)', es: 'Bajo cada puerto abierto: qué es el servicio, por qué es arriesgado exponerlo y cómo restringirlo (la salida -oJ siempre lo incluye)' } },
+  { names: ['--explain'], kind: 'boolean', key: 'explain', group: 'output', commands: BOTH, help: { en: 'Under each open port: what the service is, why exposing it is risky and how to restrict it (the -oJ output always carries this)', es: 'Bajo cada puerto abierto: qué es el servicio, por qué es arriesgado exponerlo y cómo restringirlo (la salida -oJ siempre lo incluye)' } },
   { names: ['--open'], kind: 'boolean', key: 'open', group: 'output', help: { en: 'List only open ports', es: 'Lista solo los puertos abiertos' } },
-  { names: ['-v'], kind: 'count', key: 'verbose', group: 'output', help: { en: 'More output (-vv for even more)', es: 'Más detalle (-vv para aún más)' } },
+  { names: ['-v'], kind: 'count', key: 'verbose', group: 'output', commands: BOTH, help: { en: 'More output (-vv for even more)', es: 'Más detalle (-vv para aún más)' } },
   { names: ['--progress'], kind: 'boolean', key: 'progress', sets: true, group: 'output', help: { en: 'Always show the progress line on standard error', es: 'Muestra siempre la línea de progreso en la salida de error' } },
   { names: ['--no-progress'], kind: 'boolean', key: 'progress', sets: false, group: 'output', help: { en: 'Never show the progress line', es: 'No muestra nunca la línea de progreso' } },
-  { names: ['--no-color'], kind: 'boolean', key: 'noColor', group: 'output', help: { en: 'No colours (NO_COLOR is respected too)', es: 'Sin colores (también se respeta NO_COLOR)' } },
-  { names: ['--lang'], kind: 'enum', key: 'lang', choices: ['en', 'es'], group: 'misc', value: 'en|es', help: { en: 'Language of help and output (default: from the locale)', es: 'Idioma de la ayuda y la salida (por defecto: el de la configuración regional)' } },
-  { names: ['-h', '--help'], kind: 'boolean', key: 'help', group: 'misc', help: { en: 'Show this help', es: 'Muestra esta ayuda' } },
-  { names: ['-V', '--version'], kind: 'boolean', key: 'version', group: 'misc', help: { en: 'Show the version', es: 'Muestra la versión' } },
+  { names: ['--no-color'], kind: 'boolean', key: 'noColor', group: 'output', commands: BOTH, help: { en: 'No colours (NO_COLOR is respected too)', es: 'Sin colores (también se respeta NO_COLOR)' } },
+  { names: ['--policy'], kind: 'string', key: 'policy', group: 'audit', value: 'FILE', commands: ['audit'], help: { en: 'Check the listeners against a policy file (YAML, docs/reference/policy.md); exit 1 on any deviation', es: 'Comprueba los oyentes contra un fichero de política (YAML, docs/reference/policy.md); sale con 1 ante cualquier desviación' } },
+  { names: ['--save-baseline'], kind: 'string', key: 'saveBaseline', group: 'audit', value: 'FILE', commands: ['audit'], help: { en: 'Save the listeners found as a baseline to compare later runs with', es: 'Guarda los oyentes encontrados como línea base para comparar ejecuciones posteriores' } },
+  { names: ['--baseline'], kind: 'string', key: 'baseline', group: 'audit', value: 'FILE', commands: ['audit'], help: { en: 'Report what appeared, vanished or changed owner or executable since the baseline; exit 1 on any change', es: 'Informa de lo que apareció, desapareció o cambió de propietario o ejecutable desde la línea base; sale con 1 ante cualquier cambio' } },
+  { names: ['--hidden-ports'], kind: 'boolean', key: 'hiddenPorts', group: 'audit', commands: ['audit'], help: { en: 'Also look for hidden ports: bind every port no table lists (takes a few seconds; each free port is held for microseconds)', es: 'Busca también puertos ocultos: enlaza cada puerto que ninguna tabla lista (tarda unos segundos; cada puerto libre se ocupa durante microsegundos)' } },
+  { names: ['--lang'], kind: 'enum', key: 'lang', choices: ['en', 'es'], group: 'misc', value: 'en|es', commands: BOTH, help: { en: 'Language of help and output (default: from the locale)', es: 'Idioma de la ayuda y la salida (por defecto: el de la configuración regional)' } },
+  { names: ['-h', '--help'], kind: 'boolean', key: 'help', group: 'misc', commands: BOTH, help: { en: 'Show this help', es: 'Muestra esta ayuda' } },
+  { names: ['-V', '--version'], kind: 'boolean', key: 'version', group: 'misc', commands: BOTH, help: { en: 'Show the version', es: 'Muestra la versión' } },
 ];

@@ -8,16 +8,40 @@ function label(f: FlagSpec): string {
   return f.attached === true ? `${names}${f.value === '0-5' ? '<0-5>' : ` ${f.value}`}` : `${names} ${f.value}`;
 }
 
-/** The help page. */
-export function renderHelp(lang: 'en' | 'es', _command?: string): string {
+function auditHelp(lang: 'en' | 'es'): string {
+  const es = lang === 'es';
+  const out: string[] = [`Portcullis ${VERSION}`];
+  out.push(es ? 'Uso: portcullis audit [opciones]' : 'Usage: portcullis audit [options]');
+  out.push(
+    es
+      ? 'Lista cada socket a la escucha de esta máquina (TCP, UDP, en bruto, de paquetes; en todos los espacios de red), su proceso, ejecutable y usuario, si es accesible desde fuera según el cortafuegos, y lo que parece malware.'
+      : "Lists every listening socket of this machine (TCP, UDP, raw, packet; in every network namespace), its process, executable and user, whether the firewall lets other machines reach it, and what looks like malware.",
+  );
+  for (const [g, title] of Object.entries(GROUPS)) {
+    const flags = FLAGS.filter((f) => f.group === g && (f.commands ?? ['scan']).includes('audit'));
+    if (flags.length === 0) continue;
+    out.push('', `${title[lang]}:`);
+    const w = Math.max(...flags.map((f) => label(f).length)) + 2;
+    for (const f of flags) out.push(`  ${label(f).padEnd(w)}${f.help[lang]}`);
+  }
+  out.push('', es ? 'CÓDIGOS DE SALIDA: 0 sin desviaciones, 1 desviaciones de la política o cambios desde la línea base, 2 error de uso o de entrada.' : 'EXIT CODES: 0 no deviations, 1 policy deviations or changes since the baseline, 2 usage or input error.');
+  out.push('', es ? 'EJEMPLOS:' : 'EXAMPLES:', '  portcullis audit', '  portcullis audit --policy policy.yaml', '  portcullis audit --save-baseline base.json', '  portcullis audit --baseline base.json -oJ audit.ndjson', '');
+  return out.join('\n');
+}
+
+/** The help page of a command (scan when none is named). */
+export function renderHelp(lang: 'en' | 'es', command?: string): string {
+  if (command === 'audit') return auditHelp(lang);
   const es = lang === 'es';
   const out: string[] = [];
   out.push(`Portcullis ${VERSION}`);
   out.push(es ? 'Uso: portcullis scan [opciones] OBJETIVO...' : 'Usage: portcullis scan [options] TARGET...');
+  out.push(es ? '     portcullis audit [opciones]   (los oyentes de esta máquina; portcullis audit --help)' : '     portcullis audit [options]    (this machine\'s listeners; portcullis audit --help)');
   out.push(es ? 'Objetivos: direcciones, CIDR, rangos (198.18.0-3.1-254), IPv6, nombres de host.' : 'Targets: addresses, CIDR, ranges (198.18.0-3.1-254), IPv6, hostnames.');
   for (const [g, title] of Object.entries(GROUPS)) {
+    const flags = FLAGS.filter((f) => f.group === g && (f.commands ?? ['scan']).includes('scan'));
+    if (flags.length === 0) continue;
     out.push('', `${title[lang]}:`);
-    const flags = FLAGS.filter((f) => f.group === g);
     const w = Math.max(...flags.map((f) => label(f).length)) + 2;
     for (const f of flags) out.push(`  ${label(f).padEnd(w)}${f.help[lang]}`);
   }

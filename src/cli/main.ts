@@ -2,7 +2,6 @@
  * main(argv, io) → exit code. Parses the command line, runs the command, writes to the given
  * streams. Never calls process.exit(): bin.ts owns the process.
  */
-import { readFileSync } from 'node:fs';
 import { invalidOption, isPortcullisError, PortcullisError, t, type Bilingual } from '../core/errors.js';
 import { parseTargetFile } from '../core/target-spec.js';
 import type { ScanEvent, ScanSummary } from '../core/types.js';
@@ -13,6 +12,8 @@ import { resolveScanOptions, type ScanOptions, type ScanProgress } from '../scan
 import { runScan as executeScan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
 import { renderHelp } from './help.js';
+import { runAuditCommand } from './audit-command.js';
+import { readInputFile } from './input-file.js';
 import { langFromEnv, parseArgs, type ScanCliOptions } from './parse-args.js';
 import { startProgress } from './progress.js';
 
@@ -42,22 +43,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'scan':
         lang = cmd.lang;
         return await runScan(cmd.targets, cmd.options, cmd.lang, cmd.color, argv, io);
+      case 'audit':
+        lang = cmd.lang;
+        return await runAuditCommand(cmd.options, cmd.lang, cmd.color, io);
     }
   } catch (err) {
     if (isPortcullisError(err)) {
       io.stderr.write(`portcullis: ${err.localized(lang)}\n`);
-      if (err.code === 'PC_INVALID_OPTION') io.stderr.write(lang === 'es' ? 'Consulte «portcullis scan --help».\n' : 'See "portcullis scan --help".\n');
+      if (err.code === 'PC_INVALID_OPTION') {
+        const which = argv[0] === 'audit' ? 'audit' : 'scan';
+        io.stderr.write(lang === 'es' ? `Consulte «portcullis ${which} --help».\n` : `See "portcullis ${which} --help".\n`);
+      }
       return err.exitCode;
     }
     throw err;
-  }
-}
-
-function readInputFile(path: string, what: Bilingual): string {
-  try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (err) {
-    throw new PortcullisError('PC_INPUT_FILE', t(`cannot read ${what.en} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, `no se puede leer ${what.es} "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`), { subject: path, cause: err });
   }
 }
 

@@ -51,13 +51,25 @@ export interface ScanCliOptions {
   progress?: boolean;
 }
 
+/** What `portcullis audit` was asked. */
+export interface AuditCliOptions {
+  policy?: string;
+  baseline?: string;
+  saveBaseline?: string;
+  hiddenPorts?: boolean;
+  outputs?: OutputRequest[];
+  explain?: boolean;
+  verbose?: number;
+}
+
 /** What the command line asks for. */
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly command?: string; readonly lang: 'en' | 'es' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'scan'; readonly targets: string[]; readonly options: ScanCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined };
+  | { readonly kind: 'scan'; readonly targets: string[]; readonly options: ScanCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined }
+  | { readonly kind: 'audit'; readonly options: AuditCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined };
 
-const COMMANDS = ['scan', 'help'] as const;
+const COMMANDS = ['scan', 'audit', 'help'] as const;
 const NEEDS_VALUE = t('needs a value', 'necesita un valor');
 const TIMING_NAMES = ['paranoid', 'sneaky', 'polite', 'normal', 'aggressive', 'insane'];
 
@@ -203,6 +215,9 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     }
     if (f === undefined) throw unknown(tok);
     const flag = f.names.find((n) => tok.startsWith(n)) ?? name;
+    if ((command === 'scan' || command === 'audit') && !(f.commands ?? ['scan']).includes(command)) {
+      throw invalidOption(flag, t(`does not apply to "portcullis ${command}"`, `no se aplica a «portcullis ${command}»`));
+    }
     if (takesValue(f)) {
       if (raw === undefined) {
         const next = args[i + 1];
@@ -221,6 +236,11 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (help || command === undefined || command === 'help') {
     const topic = command === 'help' ? targets[0] : command;
     return topic === undefined ? { kind: 'help', lang } : { kind: 'help', command: topic, lang };
+  }
+  if (command === 'audit') {
+    if (targets[0] !== undefined) throw invalidOption(targets[0], t('"portcullis audit" takes no targets: it looks at this machine', '«portcullis audit» no lleva objetivos: examina esta máquina'));
+    const a = o as AuditCliOptions;
+    return { kind: 'audit', options: a, lang, color: noColor ? false : undefined };
   }
   const opts = o as ScanCliOptions;
   if (opts.minRate !== undefined && opts.maxRate !== undefined && opts.maxRate > 0 && opts.minRate > opts.maxRate) {

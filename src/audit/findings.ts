@@ -116,7 +116,7 @@ export function findingsFor(l: Listener, ctx: FindingContext): Finding[] {
   const packaged = typeof pkg === 'string';
 
   if (p === undefined) {
-    out.push(finding('unknown-owner', 'info', t(`no process could be tied to this socket (owner uid ${l.uid}); run as root to see it, or it belongs to the kernel or to another PID namespace`, `no se pudo asociar ningún proceso a este socket (uid propietario ${l.uid}); ejecútelo como root para verlo, o pertenece al núcleo o a otro espacio de PID`)));
+    out.push(finding('unknown-owner', 'info', t(`no process could be tied to this socket (owner uid ${l.uid}): another user's process when the audit is not root, else the kernel or a process in another PID namespace`, `no se pudo asociar ningún proceso a este socket (uid propietario ${l.uid}): un proceso de otro usuario si la auditoría no es root; si no, el núcleo o un proceso de otro espacio de PID`)));
   }
   for (const proc of l.processes) {
     if (proc.exeDeleted === true) {

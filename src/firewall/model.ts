@@ -105,7 +105,6 @@ function rangeText(r: PortRange): string {
 
 /** ASCII-only comment text: backends differ in what they accept, so keep it plain. */
 function ascii(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[^\x20-\x7e]/g, '?').replace(/["'\\`$]/g, '').slice(0, 60);
 }
 

@@ -229,3 +229,22 @@ test('dockerPublished lists the DNAT rules of native nft nat chains', () => {
   ]);
   assert.deepEqual(dockerPublished(nftOnly('nft-basic')), []);
 });
+
+test('judgeExposure follows both outcomes of a queue verdict, which a userspace program decides', () => {
+  // Hand-written in the libnftables-json schema: this kernel has no nft_queue to record it with.
+  const rule = (expr: unknown[]): unknown => ({ rule: { family: 'inet', table: 'q', chain: 'input', expr } });
+  const json = {
+    nftables: [
+      { table: { family: 'inet', name: 'q' } },
+      { chain: { family: 'inet', table: 'q', name: 'input', type: 'filter', hook: 'input', prio: 0, policy: 'drop' } },
+      rule([{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 25 } }, { queue: { num: 3 } }]),
+      rule([{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 22 } }, { accept: null }]),
+    ],
+  };
+  const fw: FirewallSnapshot = { nft: parseNftRuleset(json), errors: [] };
+  const q = { family: 4, proto: 'tcp', address: '0.0.0.0' } as const;
+  const queued = judgeExposure(fw, { ...q, port: 25 });
+  assert.deepEqual([queued.exposure, queued.reason.en], ['unknown', 'depends on a rule the audit cannot evaluate: "tcp dport 25 queue" (inet q input)']);
+  assert.equal(judgeExposure(fw, { ...q, port: 22 }).exposure, 'reachable');
+  assert.equal(judgeExposure(fw, { ...q, port: 80 }).exposure, 'blocked');
+});

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   PC_POLICY: { exit: 2, summary: 'A policy file (audit and firewall) is malformed or contradicts itself; the message names the line and the field.' },
   PC_BASELINE: { exit: 2, summary: 'A baseline file (audit --baseline) could not be read or is not a Portcullis baseline.' },
   PC_AUDIT_SOURCE: { exit: 1, summary: "The machine's socket tables could not be read (no /proc, lsof or netstat to ask)." },
+  PC_FIREWALL_APPLY: { exit: 1, summary: 'The firewall tool (nft, iptables-restore) refused to load or restore a ruleset; nothing was left half-changed.' },
+  PC_FIREWALL_STATE: { exit: 2, summary: 'The firewall apply state is in the way: an unconfirmed apply is pending, nothing is pending, or the state file is corrupt.' },
   PC_ABORTED: { exit: 130, summary: 'The scan was interrupted (SIGINT, SIGTERM or an AbortSignal).' },
   PC_INTERNAL: { exit: 70, summary: 'A bug in Portcullis; please report it with the command line.' },
 } as const;

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortcullisError, t } from '../core/errors.js';
-import { handWrittenNftTables, iptablesNftWarnings, isEmptyIptablesTable, parseIptablesSaveTables, parseIptablesVersion, splitNftTables, isIptablesNftTable } from './detect.js';
+import { handWrittenNftTables, iptablesNftWarnings, isEmptyIptablesTable, parseIptablesSaveTables, parseIptablesVersion, splitNftTables, isIptablesNftTable, type IptablesTable } from './detect.js';
 import { clearState, ensureStateDir, lastLogLine, logLine, readState, resolveStateDir, withStateLock, writeAtomic, writeState, type ApplyBackend, type ApplyState } from './state.js';
 
 /** The part of a renderer's output apply needs (structurally `Rendered` of ./render). */
@@ -148,6 +148,18 @@ function sameIptables(a: string, b: string): boolean {
 
 // ---- restoring -------------------------------------------------------------------------------
 
+/** The `*name` … `COMMIT` blocks of a dump for the tables named, as written. */
+function tablesOf(dump: string, names: ReadonlySet<string>): string {
+  const out: string[] = [];
+  let keep = false;
+  for (const line of dump.split('\n')) {
+    if (line.startsWith('*')) keep = names.has(line.slice(1).trim());
+    if (keep && !line.startsWith('#')) out.push(line);
+    if (line.trim() === 'COMMIT') keep = false;
+  }
+  return out.map((l) => `${l}\n`).join('');
+}
+
 /** Built-in chains of each iptables table, for emptying a table the save did not have. */
 const BUILTIN_CHAINS: Readonly<Record<string, readonly string[]>> = {
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
@@ -177,14 +189,21 @@ async function restoreIptablesFamily(dir: string, id: string, family: 4 | 6, sav
   const restore = family === 4 ? 'iptables-restore' : 'ip6tables-restore';
   const now = (await tool(save, [])).stdout;
   if (normalizeIptablesSave(now) === normalizeIptablesSave(saved)) return true;
-  const savedNames = new Set(parseIptablesSaveTables(saved).map((tb) => tb.name));
-  const extra = parseIptablesSaveTables(now).filter((tb) => !savedNames.has(tb.name));
+  const savedTables = parseIptablesSaveTables(saved);
+  const nowTables = parseIptablesSaveTables(now);
+  const savedNames = new Set(savedTables.map((tb) => tb.name));
+  const extra = nowTables.filter((tb) => !savedNames.has(tb.name));
   const blocks = extra.map((tb) => [`*${tb.name}`, ...(BUILTIN_CHAINS[tb.name] ?? [...tb.chains].filter(([, p]) => p !== '-').map(([c]) => c)).map((c) => `:${c} ACCEPT [0:0]`), 'COMMIT'].join('\n'));
-  const input = `${saved.trimEnd()}\n${blocks.map((b) => `${b}\n`).join('')}`;
+  // Only the tables that changed are restored: the others (nat, say) keep their counters, and
+  // iptables-nft does not create the empty base chains it had not made yet.
+  const text = (tb: IptablesTable): string => normalizeIptablesSave([`*${tb.name}`, ...[...tb.chains].map(([c, p]) => `:${c} ${p} [0:0]`), ...tb.rules, 'COMMIT'].join('\n'));
+  const changed = new Set(savedTables.filter((tb) => { const cur = nowTables.find((x) => x.name === tb.name); return cur === undefined || text(cur) !== text(tb); }).map((tb) => tb.name));
+  const savedPart = tablesOf(saved, changed);
+  const input = `${savedPart}${blocks.map((b) => `${b}\n`).join('')}`;
   if (input.trim() !== '') {
     const file = writeAtomic(dir, `restore-${id}.v${family}`, input);
     try {
-      await tool(restore, [file]);
+      await tool(restore, ['-w', '10', file]);
     } finally {
       rmSync(file, { force: true });
     }
@@ -223,8 +242,12 @@ export function nftRestoreScript(saved: string, current: string): string {
     return splitNftTables(text).some((tb) => isIptablesNftTable(tb, warned));
   };
   if (!hasIpt(saved) && !hasIpt(current)) return `flush ruleset\n${saved.replace(/^# Warning:.*\n/gm, '')}`;
-  const lines = tables(current).map((tb) => `delete table ${tb.family} ${tb.name}`);
-  return `${[...lines, ...tables(saved).map((tb) => tb.text)].join('\n')}\n`;
+  // Only the tables that differ are replaced, so the unchanged ones keep their place in the listing.
+  const was = new Map(tables(saved).map((tb) => [`${tb.family} ${tb.name}`, tb.text]));
+  const is = new Map(tables(current).map((tb) => [`${tb.family} ${tb.name}`, tb.text]));
+  const drop = [...is].filter(([k, v]) => was.get(k) !== v).map(([k]) => `delete table ${k}`);
+  const add = [...was].filter(([k, v]) => is.get(k) !== v).map(([, v]) => v);
+  return `${[...drop, ...add].join('\n')}\n`;
 }
 
 async function restoreNft(dir: string, id: string, saved: string, notes: string[]): Promise<boolean> {
@@ -237,10 +260,10 @@ async function restoreNft(dir: string, id: string, saved: string, notes: string[
     rmSync(file, { force: true });
   }
   const after = (await tool('nft', ['list', 'ruleset'])).stdout;
-  const own = (text: string): string => handWrittenNftTables(text).map((tb) => tb.text).join('\n');
-  // iptables-nft tables were left alone (see nftRestoreScript); compare what nft owns.
-  const exact = after === saved.replace(/^# Warning:.*\n/gm, '') || own(after) === own(saved);
-  if (!exact) notes.push('nft list ruleset after the rollback differs from the one saved before the apply');
+  const exact = after === saved.replace(/^# Warning:.*\n/gm, '');
+  const own = (text: string): string => handWrittenNftTables(text).map((tb) => tb.text).sort().join('\n');
+  // A changed table re-added beside iptables-nft's ends up last: the same rules, listed later.
+  if (!exact) notes.push(own(after) === own(saved) ? 'nft list ruleset after the rollback lists the same tables in another order' : 'nft list ruleset after the rollback differs from the one saved before the apply');
   return exact;
 }
 
@@ -255,6 +278,25 @@ async function restoreSaved(dir: string, state: ApplyState, families: readonly (
     exact &&= ok;
   }
   return { id: state.id, backend: state.backend, appliedAt: state.appliedAt, exact, notes };
+}
+
+/** The chain iptables rules live in; INPUT jumps to it. */
+const IPTABLES_CHAIN = 'PORTCULLIS-INPUT';
+
+/**
+ * The iptables-restore input with the jump from INPUT added inside the same `*filter` commit,
+ * unless the current dump already has it: one restore then loads the chain and hooks it, with
+ * no moment where the chain is hooked half-filled or filled but unhooked.
+ */
+export function withInputJump(content: string, currentDump: string): string {
+  const hooked = currentDump.split('\n').some((l) => l.trim() === `-A INPUT -j ${IPTABLES_CHAIN}`);
+  if (hooked || !content.includes(`:${IPTABLES_CHAIN} `)) return content;
+  const lines = content.split('\n');
+  const filter = lines.findIndex((l) => l.trim() === '*filter');
+  const commit = lines.findIndex((l, k) => k > filter && l.trim() === 'COMMIT');
+  if (filter < 0 || commit < 0) return content;
+  lines.splice(commit, 0, `-I INPUT 1 -j ${IPTABLES_CHAIN}`);
+  return lines.join('\n');
 }
 
 // ---- the timer -------------------------------------------------------------------------------
@@ -347,21 +389,22 @@ export async function applyRendered(rendered: RenderedRules, opts: ApplyOptions)
     const base = { version: 1 as const, id, backend, savedFiles, ...(ns !== undefined ? { netns: ns } : {}) };
     // Written before loading: if we die halfway, `firewall rollback` still finds the saved rules.
     writeState(dir, { ...base, appliedAt: new Date().toISOString(), deadline: new Date(Date.now() + Math.max(opts.timeoutMs, 0)).toISOString(), confirmed: false });
-    const inputs = roles.map((role, k) => writeAtomic(dir, `apply-${id}.${role}`, files[k]!.content));
+    // iptables: the renderer's v4/v6 fill our chain; the jump from INPUT goes in the same restore.
+    const inputs = roles.map((role, k) => writeAtomic(dir, `apply-${id}.${role}`, backend === 'iptables' ? withInputJump(files[k]!.content, saved[role] ?? '') : files[k]!.content));
     const state = readState(dir)!;
     try {
       if (opts.signal?.aborted === true) throw new PortcullisError('PC_ABORTED', t('firewall apply interrupted', 'aplicación de cortafuegos interrumpida'));
       if (backend === 'nftables') await tool('nft', ['-f', inputs[0]!], opts.signal);
       else {
         try {
-          await tool('iptables-restore', ['--noflush', inputs[0]!], opts.signal);
+          await tool('iptables-restore', ['-w', '10', '--noflush', inputs[0]!], opts.signal);
         } catch (err) {
           // Atomic per table, but a multi-table input may have committed its first tables.
           await restoreSaved(dir, state, ['v4']);
           throw err;
         }
         try {
-          await tool('ip6tables-restore', ['--noflush', inputs[1]!], opts.signal);
+          await tool('ip6tables-restore', ['-w', '10', '--noflush', inputs[1]!], opts.signal);
         } catch (err) {
           // The IPv4 half is in: take it out before reporting, so nothing is left changed.
           await restoreSaved(dir, state, ['v4', 'v6']);

@@ -6,9 +6,9 @@
  */
 import { execFile } from 'node:child_process';
 import { t, type Bilingual } from '../core/errors.js';
+import type { Backend } from './render/types.js';
 
-/** Every firewall manager Portcullis can render for. */
-export type Backend = 'nftables' | 'iptables' | 'ufw' | 'firewalld' | 'pf' | 'windows';
+export type { Backend } from './render/types.js';
 
 /** One top-level table of `nft list ruleset`. */
 export interface NftTable {

@@ -363,6 +363,17 @@ function pending(dir: string): ApplyState {
   return s;
 }
 
+/** Restores the saved ruleset after a failed load; its own failure is logged, never hides the load's error. */
+async function undoAfterFailure(dir: string, state: ApplyState, families: readonly ('nft' | 'v4' | 'v6')[]): Promise<boolean> {
+  try {
+    await restoreSaved(dir, state, families);
+    return true;
+  } catch (err) {
+    logLine(dir, `apply ${state.id}: restoring the saved ruleset after the failure FAILED too (state kept for firewall rollback): ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
+}
+
 /** Applies rendered nftables or iptables rules atomically, saving what was there and arming the rollback timer. */
 export async function applyRendered(rendered: RenderedRules, opts: ApplyOptions): Promise<ApplyResult> {
   const backend = checkBackend(rendered.backend);
@@ -392,6 +403,8 @@ export async function applyRendered(rendered: RenderedRules, opts: ApplyOptions)
     // iptables: the renderer's v4/v6 fill our chain; the jump from INPUT goes in the same restore.
     const inputs = roles.map((role, k) => writeAtomic(dir, `apply-${id}.${role}`, backend === 'iptables' ? withInputJump(files[k]!.content, saved[role] ?? '') : files[k]!.content));
     const state = readState(dir)!;
+    // Set when a failed load could not be undone: the state then stays, so rollback can retry.
+    let undone = true;
     try {
       if (opts.signal?.aborted === true) throw new PortcullisError('PC_ABORTED', t('firewall apply interrupted', 'aplicación de cortafuegos interrumpida'));
       if (backend === 'nftables') await tool('nft', ['-f', inputs[0]!], opts.signal);
@@ -400,21 +413,22 @@ export async function applyRendered(rendered: RenderedRules, opts: ApplyOptions)
           await tool('iptables-restore', ['-w', '10', '--noflush', inputs[0]!], opts.signal);
         } catch (err) {
           // Atomic per table, but a multi-table input may have committed its first tables.
-          await restoreSaved(dir, state, ['v4']);
+          undone = await undoAfterFailure(dir, state, ['v4']);
           throw err;
         }
         try {
           await tool('ip6tables-restore', ['-w', '10', '--noflush', inputs[1]!], opts.signal);
         } catch (err) {
           // The IPv4 half is in: take it out before reporting, so nothing is left changed.
-          await restoreSaved(dir, state, ['v4', 'v6']);
+          undone = await undoAfterFailure(dir, state, ['v4', 'v6']);
           throw err;
         }
       }
     } catch (err) {
-      if (backend === 'nftables' && !(err instanceof PortcullisError && err.code === 'PC_FIREWALL_APPLY')) await restoreSaved(dir, state, ['nft']).catch(() => undefined);
-      clearState(dir, state);
-      logLine(dir, `apply ${id} (${backend}) failed, nothing changed: ${err instanceof Error ? err.message : String(err)}`);
+      // nft -f is one transaction; only an interrupted one may have committed before it was killed.
+      if (backend === 'nftables' && !(err instanceof PortcullisError && err.code === 'PC_FIREWALL_APPLY')) undone = await undoAfterFailure(dir, state, ['nft']);
+      if (undone) clearState(dir, state);
+      logLine(dir, `apply ${id} (${backend}) failed${undone ? ', nothing changed' : ''}: ${err instanceof Error ? err.message : String(err)}`);
       throw err;
     } finally {
       for (const f of inputs) rmSync(f, { force: true });
@@ -432,8 +446,7 @@ export async function applyRendered(rendered: RenderedRules, opts: ApplyOptions)
       timerPid = startTimer(dir, id);
     } catch (err) {
       // No timer means no safety net: take the rules back rather than leave them unguarded.
-      await restoreSaved(dir, state, backend === 'nftables' ? ['nft'] : ['v4', 'v6']);
-      clearState(dir, state);
+      if (await undoAfterFailure(dir, state, backend === 'nftables' ? ['nft'] : ['v4', 'v6'])) clearState(dir, state);
       throw err;
     }
     writeState(dir, { ...base, appliedAt, deadline, confirmed: false, timerPid });

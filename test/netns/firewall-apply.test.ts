@@ -237,7 +237,7 @@ for (const backend of ['nftables', 'iptables'] as const) {
     }
   });
 
-  test(`firewall apply (${backend}) rolls back by itself without a confirm, and not after one`, async (t) => {
+  test(`firewall apply (${backend}) rolls back by itself without a confirm, and not after one; a refused load changes nothing`, async (t) => {
     if (skipped(t)) return;
     let tb: Testbed | undefined;
     let h: Harness | undefined;
@@ -245,6 +245,21 @@ for (const backend of ['nftables', 'iptables'] as const) {
       tb = await createTestbed({ profile: 'lan', delayMs: 0, open: [80, 9000], ipv6: false, name: `fwt-${backend.slice(0, 3)}-${process.pid}` });
       h = new Harness(tb.ns);
       const before = h.ruleset(backend);
+
+      // A load the backend refuses leaves nothing changed and names the backend's error; with
+      // iptables the IPv6 half fails after the IPv4 half went in, which is taken out again.
+      const good = rendered(POLICY, backend);
+      const broken: RenderedRules =
+        backend === 'nftables'
+          ? { backend, files: [{ name: 'portcullis.nft', content: good.files[0]!.content.replace('tcp dport 80 accept', 'tcp dport 99999 accept') }] }
+          : { backend, files: good.files.map((f) => (f.name === 'v6' ? { ...f, content: f.content.replace('--dport 80 ', '--dport 99999 ') } : f)) };
+      assert.notDeepEqual(broken.files, good.files);
+      const failed = await h.call('apply', { rendered: broken, timeoutMs: 30_000 });
+      assert.ok(!failed.ok && failed.code === 'PC_FIREWALL_APPLY', JSON.stringify(failed));
+      assert.match(failed.message, backend === 'nftables' ? /nft -f .*Error/s : /ip6tables-restore .*99999/s);
+      assert.equal(h.ruleset(backend), before, 'nothing left changed');
+      assert.equal((await h.ok<ApplyStatus>('status')).state, 'none');
+      assert.equal(h.timersAlive(), 0);
 
       // (c) no confirm: the timer restores the ruleset shortly after the 2 s deadline.
       const start = Date.now();

@@ -8,7 +8,7 @@ import { FLAGS, GROUPS } from '../src/cli/flags.js';
 
 const target = fileURLToPath(new URL('../docs/reference/cli.md', import.meta.url));
 
-function table(lang: 'en' | 'es', command: 'scan' | 'audit' = 'scan'): string {
+function table(lang: 'en' | 'es', command: 'scan' | 'audit' | 'firewall' = 'scan'): string {
   const out: string[] = [];
   for (const [g, title] of Object.entries(GROUPS)) {
     if (!FLAGS.some((x) => x.group === g && (x.commands ?? ['scan']).includes(command))) continue;
@@ -58,7 +58,30 @@ Lista cada socket a la escucha de esta máquina con su proceso, ejecutable, usua
 hallazgos. Códigos de salida: 0 sin desviaciones, 1 desviaciones de la política o cambios desde la
 línea base, 2 error de uso o de entrada (también un fichero de política o de línea base erróneo).
 
-${table('es', 'audit')}`;
+${table('es', 'audit')}
+# portcullis firewall
+
+\`\`\`
+portcullis firewall plan|apply|confirm|rollback|status|verify [options] [TARGET...]
+\`\`\`
+
+Turns a policy (the audit's policy file, or \`--from-audit\`) into firewall rules
+(docs/guides/firewall.md): \`plan\` prints them, \`apply\` saves the current ruleset, loads the new
+one atomically and rolls back unless \`confirm\` comes within \`--timeout\`, \`rollback\` restores the
+saved ruleset, \`status\` shows a pending apply, \`verify TARGET...\` scans and checks each port.
+Exit codes: 0 done, 1 apply failed or verify found a mismatch, 2 usage or input error (a bad
+policy: nothing is applied).
+
+${table('en', 'firewall')}
+## En español
+
+Convierte una política en reglas de cortafuegos: \`plan\` las imprime, \`apply\` guarda las
+reglas actuales, carga las nuevas de forma atómica y las deshace si \`confirm\` no llega antes de
+\`--timeout\`, \`rollback\` restaura las guardadas, \`status\` muestra una aplicación pendiente y
+\`verify OBJETIVO...\` escanea y comprueba cada puerto. Códigos de salida: 0 hecho, 1 la
+aplicación falló o la verificación encontró diferencias, 2 error de uso o de entrada.
+
+${table('es', 'firewall')}`;
 
 if (process.argv.includes('--check')) {
   if (readFileSync(target, 'utf8') !== page) {

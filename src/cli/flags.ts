@@ -18,13 +18,14 @@ export const GROUPS = {
   timing: { en: 'TIMING AND PERFORMANCE', es: 'TIEMPOS Y RENDIMIENTO' },
   output: { en: 'OUTPUT', es: 'SALIDA' },
   audit: { en: 'AUDIT (portcullis audit)', es: 'AUDITORÍA (portcullis audit)' },
+  firewall: { en: 'FIREWALL (portcullis firewall)', es: 'CORTAFUEGOS (portcullis firewall)' },
   misc: { en: 'MISC', es: 'VARIOS' },
 } as const;
 
 /** The commands of the CLI. */
-export type Command = 'scan' | 'audit';
+export type Command = 'scan' | 'audit' | 'firewall';
 
-const BOTH = ['scan', 'audit'] as const;
+const BOTH = ['scan', 'audit', 'firewall'] as const;
 
 /** One flag. `key` is the ScanCliOptions field it sets (or a global setting). */
 export interface FlagSpec {
@@ -56,7 +57,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { names: ['--excludefile'], kind: 'string', key: 'excludeFile', group: 'target', value: 'FILE', help: { en: 'Never scan the targets listed in FILE', es: 'No escanea nunca los objetivos listados en FILE' } },
   { names: ['--resolve-all'], kind: 'boolean', key: 'resolveAll', group: 'target', help: { en: 'Scan every address a hostname resolves to, not just the first', es: 'Escanea todas las direcciones de un nombre, no solo la primera' } },
   { names: ['-n'], kind: 'boolean', key: 'noResolve', group: 'target', help: { en: 'Never do reverse DNS resolution (Portcullis does none yet; accepted for nmap habits)', es: 'Sin resolución DNS inversa (Portcullis aún no la hace; se acepta por costumbre de nmap)' } },
-  { names: ['-p'], kind: 'string', key: 'ports', group: 'ports', value: 'PORTS', attached: true, help: { en: 'Ports to scan: 22,80,1000-2000 / - (all) / -1024 / 60000- / http / T:22', es: 'Puertos a escanear: 22,80,1000-2000 / - (todos) / -1024 / 60000- / http / T:22' } },
+  { names: ['-p'], kind: 'string', key: 'ports', group: 'ports', value: 'PORTS', attached: true, commands: ['scan', 'firewall'], help: { en: 'Ports to scan: 22,80,1000-2000 / - (all) / -1024 / 60000- / http / T:22', es: 'Puertos a escanear: 22,80,1000-2000 / - (todos) / -1024 / 60000- / http / T:22' } },
   { names: ['--top-ports'], kind: 'int', key: 'topPorts', group: 'ports', value: 'N', min: 1, max: 65535, help: { en: 'Scan the N most commonly exposed ports (default: 1000)', es: 'Escanea los N puertos expuestos más comunes (por defecto: 1000)' } },
   { names: ['-F'], kind: 'boolean', key: 'topPorts', sets: 100, group: 'ports', help: { en: 'Fast mode: the top 100 ports', es: 'Modo rápido: los 100 puertos principales' } },
   { names: ['--exclude-ports'], kind: 'string', key: 'excludePorts', group: 'ports', value: 'PORTS', help: { en: 'Never scan these ports', es: 'No escanea nunca estos puertos' } },
@@ -97,10 +98,15 @@ export const FLAGS: readonly FlagSpec[] = [
   { names: ['--progress'], kind: 'boolean', key: 'progress', sets: true, group: 'output', help: { en: 'Always show the progress line on standard error', es: 'Muestra siempre la línea de progreso en la salida de error' } },
   { names: ['--no-progress'], kind: 'boolean', key: 'progress', sets: false, group: 'output', help: { en: 'Never show the progress line', es: 'No muestra nunca la línea de progreso' } },
   { names: ['--no-color'], kind: 'boolean', key: 'noColor', group: 'output', commands: BOTH, help: { en: 'No colours (NO_COLOR is respected too)', es: 'Sin colores (también se respeta NO_COLOR)' } },
-  { names: ['--policy'], kind: 'string', key: 'policy', group: 'audit', value: 'FILE', commands: ['audit'], help: { en: 'Check the listeners against a policy file (YAML, docs/reference/policy.md); exit 1 on any deviation', es: 'Comprueba los oyentes contra un fichero de política (YAML, docs/reference/policy.md); sale con 1 ante cualquier desviación' } },
+  { names: ['--policy'], kind: 'string', key: 'policy', group: 'audit', value: 'FILE', commands: ['audit', 'firewall'], help: { en: 'Check the listeners against a policy file (YAML, docs/reference/policy.md); exit 1 on any deviation', es: 'Comprueba los oyentes contra un fichero de política (YAML, docs/reference/policy.md); sale con 1 ante cualquier desviación' } },
   { names: ['--save-baseline'], kind: 'string', key: 'saveBaseline', group: 'audit', value: 'FILE', commands: ['audit'], help: { en: 'Save the listeners found as a baseline to compare later runs with', es: 'Guarda los oyentes encontrados como línea base para comparar ejecuciones posteriores' } },
   { names: ['--baseline'], kind: 'string', key: 'baseline', group: 'audit', value: 'FILE', commands: ['audit'], help: { en: 'Report what appeared, vanished or changed owner or executable since the baseline; exit 1 on any change', es: 'Informa de lo que apareció, desapareció o cambió de propietario o ejecutable desde la línea base; sale con 1 ante cualquier cambio' } },
   { names: ['--hidden-ports'], kind: 'boolean', key: 'hiddenPorts', group: 'audit', commands: ['audit'], help: { en: 'Also look for hidden ports: bind every port no table lists (takes a few seconds; each free port is held for microseconds)', es: 'Busca también puertos ocultos: enlaza cada puerto que ninguna tabla lista (tarda unos segundos; cada puerto libre se ocupa durante microsegundos)' } },
+  { names: ['--from-audit'], kind: 'boolean', key: 'fromAudit', group: 'firewall', commands: ['firewall'], help: { en: 'Instead of a policy: allow the listeners the audit finds reachable and sound, close everything else', es: 'En lugar de una política: permite los oyentes que la auditoría encuentra accesibles y sanos, cierra todo lo demás' } },
+  { names: ['--backend'], kind: 'enum', key: 'backend', choices: ['nftables', 'iptables', 'ufw', 'firewalld', 'pf', 'windows'], group: 'firewall', value: 'NAME', commands: ['firewall'], help: { en: 'Firewall to write for: nftables, iptables, ufw, firewalld, pf, windows (default: the active one)', es: 'Cortafuegos para el que escribir: nftables, iptables, ufw, firewalld, pf, windows (por defecto: el activo)' } },
+  { names: ['--timeout'], kind: 'duration', key: 'timeout', group: 'firewall', value: 'TIME', commands: ['firewall'], help: { en: 'apply: roll back unless "portcullis firewall confirm" comes within TIME (default 30s; 0 = no automatic rollback)', es: 'apply: deshace los cambios si «portcullis firewall confirm» no llega antes de TIME (por defecto 30s; 0 = sin vuelta atrás automática)' } },
+  { names: ['--no-ssh-guard'], kind: 'boolean', key: 'noSshGuard', group: 'firewall', commands: ['firewall'], help: { en: 'Do not keep the port of the current SSH session open (you may lock yourself out)', es: 'No mantiene abierto el puerto de la sesión SSH actual (puede quedarse fuera)' } },
+  { names: ['--state-dir'], kind: 'string', key: 'stateDir', group: 'firewall', value: 'DIR', commands: ['firewall'], help: { en: 'Where apply keeps the saved ruleset (default /var/lib/portcullis/firewall)', es: 'Dónde guarda apply el conjunto de reglas anterior (por defecto /var/lib/portcullis/firewall)' } },
   { names: ['--lang'], kind: 'enum', key: 'lang', choices: ['en', 'es'], group: 'misc', value: 'en|es', commands: BOTH, help: { en: 'Language of help and output (default: from the locale)', es: 'Idioma de la ayuda y la salida (por defecto: el de la configuración regional)' } },
   { names: ['-h', '--help'], kind: 'boolean', key: 'help', group: 'misc', commands: BOTH, help: { en: 'Show this help', es: 'Muestra esta ayuda' } },
   { names: ['-V', '--version'], kind: 'boolean', key: 'version', group: 'misc', commands: BOTH, help: { en: 'Show the version', es: 'Muestra la versión' } },

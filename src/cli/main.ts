@@ -13,6 +13,7 @@ import { runScan as executeScan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
 import { renderHelp } from './help.js';
 import { runAuditCommand } from './audit-command.js';
+import { runFirewallCommand } from './firewall-command.js';
 import { readInputFile } from './input-file.js';
 import { langFromEnv, parseArgs, type ScanCliOptions } from './parse-args.js';
 import { startProgress } from './progress.js';
@@ -46,12 +47,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'audit':
         lang = cmd.lang;
         return await runAuditCommand(cmd.options, cmd.lang, cmd.color, io);
+      case 'firewall':
+        lang = cmd.lang;
+        return await runFirewallCommand(cmd.action, cmd.targets, cmd.options, cmd.lang, io);
     }
   } catch (err) {
     if (isPortcullisError(err)) {
       io.stderr.write(`portcullis: ${err.localized(lang)}\n`);
       if (err.code === 'PC_INVALID_OPTION') {
-        const which = argv[0] === 'audit' ? 'audit' : 'scan';
+        const which = argv[0] === 'audit' || argv[0] === 'firewall' ? argv[0] : 'scan';
         io.stderr.write(lang === 'es' ? `Consulte «portcullis ${which} --help».\n` : `See "portcullis ${which} --help".\n`);
       }
       return err.exitCode;

@@ -62,14 +62,31 @@ export interface AuditCliOptions {
   verbose?: number;
 }
 
+/** The subcommands of `portcullis firewall`. */
+export const FIREWALL_ACTIONS = ['plan', 'apply', 'confirm', 'rollback', 'status', 'verify'] as const;
+
+/** What `portcullis firewall` was asked. */
+export interface FirewallCliOptions {
+  policy?: string;
+  fromAudit?: boolean;
+  backend?: 'nftables' | 'iptables' | 'ufw' | 'firewalld' | 'pf' | 'windows';
+  timeout?: number;
+  noSshGuard?: boolean;
+  stateDir?: string;
+  ports?: string;
+  outputs?: OutputRequest[];
+  verbose?: number;
+}
+
 /** What the command line asks for. */
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly command?: string; readonly lang: 'en' | 'es' }
   | { readonly kind: 'version' }
   | { readonly kind: 'scan'; readonly targets: string[]; readonly options: ScanCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined }
-  | { readonly kind: 'audit'; readonly options: AuditCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined };
+  | { readonly kind: 'audit'; readonly options: AuditCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined }
+  | { readonly kind: 'firewall'; readonly action: (typeof FIREWALL_ACTIONS)[number]; readonly targets: string[]; readonly options: FirewallCliOptions; readonly lang: 'en' | 'es'; readonly color: boolean | undefined };
 
-const COMMANDS = ['scan', 'audit', 'help'] as const;
+const COMMANDS = ['scan', 'audit', 'firewall', 'help'] as const;
 const NEEDS_VALUE = t('needs a value', 'necesita un valor');
 const TIMING_NAMES = ['paranoid', 'sneaky', 'polite', 'normal', 'aggressive', 'insane'];
 
@@ -215,7 +232,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     }
     if (f === undefined) throw unknown(tok);
     const flag = f.names.find((n) => tok.startsWith(n)) ?? name;
-    if ((command === 'scan' || command === 'audit') && !(f.commands ?? ['scan']).includes(command)) {
+    if ((command === 'scan' || command === 'audit' || command === 'firewall') && !(f.commands ?? ['scan']).includes(command)) {
       throw invalidOption(flag, t(`does not apply to "portcullis ${command}"`, `no se aplica a «portcullis ${command}»`));
     }
     if (takesValue(f)) {
@@ -241,6 +258,20 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     if (targets[0] !== undefined) throw invalidOption(targets[0], t('"portcullis audit" takes no targets: it looks at this machine', '«portcullis audit» no lleva objetivos: examina esta máquina'));
     const a = o as AuditCliOptions;
     return { kind: 'audit', options: a, lang, color: noColor ? false : undefined };
+  }
+  if (command === 'firewall') {
+    const action = targets.shift();
+    if (action === undefined || !(FIREWALL_ACTIONS as readonly string[]).includes(action)) {
+      throw new PortcullisError('PC_INVALID_OPTION', t(`"portcullis firewall" needs one of: ${FIREWALL_ACTIONS.join(', ')}${action === undefined ? '' : ` (not "${action}")`}`, `«portcullis firewall» necesita una de: ${FIREWALL_ACTIONS.join(', ')}${action === undefined ? '' : ` (no "${action}")`}`), { subject: action ?? 'firewall' });
+    }
+    const f = o as FirewallCliOptions;
+    if (action !== 'verify' && targets[0] !== undefined) throw invalidOption(targets[0], t(`"portcullis firewall ${action}" takes no targets`, `«portcullis firewall ${action}» no lleva objetivos`));
+    if (f.policy !== undefined && f.fromAudit === true) throw invalidOption('--from-audit', t('choose --policy FILE or --from-audit, not both', 'elija --policy FICHERO o --from-audit, no ambos'));
+    if ((action === 'plan' || action === 'apply' || action === 'verify') && f.policy === undefined && f.fromAudit !== true) {
+      throw invalidOption('--policy', t(`"portcullis firewall ${action}" needs --policy FILE or --from-audit`, `«portcullis firewall ${action}» necesita --policy FICHERO o --from-audit`));
+    }
+    if (action === 'verify' && targets.length === 0) throw invalidOption('verify', t('name the addresses to check (scan them from another machine: from the host itself every port looks open)', 'indique las direcciones a comprobar (escanéelas desde otra máquina: desde el propio host todos los puertos parecen abiertos)'));
+    return { kind: 'firewall', action: action as (typeof FIREWALL_ACTIONS)[number], targets, options: f, lang, color: noColor ? false : undefined };
   }
   const opts = o as ScanCliOptions;
   if (opts.minRate !== undefined && opts.maxRate !== undefined && opts.maxRate > 0 && opts.minRate > opts.maxRate) {

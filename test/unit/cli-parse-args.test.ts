@@ -65,13 +65,51 @@ test('cli language comes from --lang, else the locale', () => {
   assert.deepEqual(parseArgs(['--version'], {}), { kind: 'version' });
 });
 
-test('cli help lists every flag in both languages', () => {
+test('cli help of each command lists its flags, and only those, in both languages', () => {
   for (const lang of ['en', 'es'] as const) {
-    const h = renderHelp(lang);
-    for (const f of FLAGS) for (const n of f.names) assert.ok(h.includes(n), `${lang} help lacks ${n}`);
-    for (const f of FLAGS) assert.ok(h.includes(f.help[lang]), `${lang} help lacks the text of ${f.names[0]}`);
+    for (const command of ['scan', 'audit', 'firewall'] as const) {
+      const h = renderHelp(lang, command);
+      for (const f of FLAGS) {
+        const mine = (f.commands ?? ['scan']).includes(command);
+        assert.equal(h.includes(f.help[lang]), mine, `${lang} ${command} help and ${f.names[0]}`);
+        if (mine) for (const n of f.names) assert.ok(h.includes(n), `${lang} ${command} help lacks ${n}`);
+      }
+    }
   }
 });
+
+test('cli parses audit and firewall commands', () => {
+  const a = parseArgs(['audit', '--policy', 'p.yaml', '--baseline', 'b.json', '--hidden-ports', '-oJ', '-', '--lang', 'es'], env);
+  assert.deepEqual(a, { kind: 'audit', options: { policy: 'p.yaml', baseline: 'b.json', hiddenPorts: true, outputs: [{ format: 'ndjson', dest: '-' }] }, lang: 'es', color: undefined });
+  const f = parseArgs(['firewall', 'apply', '--policy', 'p.yaml', '--backend', 'iptables', '--timeout', '1m', '--no-ssh-guard'], env);
+  assert.deepEqual(f, { kind: 'firewall', action: 'apply', targets: [], options: { policy: 'p.yaml', backend: 'iptables', timeout: 60_000, noSshGuard: true }, lang: 'en', color: undefined });
+  const v = parseArgs(['firewall', 'verify', '--from-audit', '-p', '22,80', '198.18.0.1'], env);
+  assert.deepEqual(v, { kind: 'firewall', action: 'verify', targets: ['198.18.0.1'], options: { fromAudit: true, ports: '22,80' }, lang: 'en', color: undefined });
+  assert.deepEqual(parseArgs(['firewall', 'confirm'], env), { kind: 'firewall', action: 'confirm', targets: [], options: {}, lang: 'en', color: undefined });
+  assert.deepEqual(parseArgs(['audit', '--help'], env), { kind: 'help', command: 'audit', lang: 'en' });
+});
+
+const badCommands: { argv: string[]; want: RegExp }[] = [
+  { argv: ['audit', '-p', '22'], want: /-p: does not apply to "portcullis audit"/ },
+  { argv: ['audit', '--backend', 'pf'], want: /--backend: does not apply to "portcullis audit"/ },
+  { argv: ['scan', '--policy', 'p.yaml', '127.0.0.1'], want: /--policy: does not apply to "portcullis scan"/ },
+  { argv: ['audit', '198.18.0.1'], want: /takes no targets/ },
+  { argv: ['firewall'], want: /needs one of: plan, apply, confirm, rollback, status, verify/ },
+  { argv: ['firewall', 'open-sesame'], want: /not "open-sesame"/ },
+  { argv: ['firewall', 'plan'], want: /needs --policy FILE or --from-audit/ },
+  { argv: ['firewall', 'plan', '--policy', 'a', '--from-audit'], want: /not both/ },
+  { argv: ['firewall', 'verify', '--policy', 'a'], want: /name the addresses to check/ },
+  { argv: ['firewall', 'apply', '--policy', 'a', '198.18.0.1'], want: /takes no targets/ },
+  { argv: ['firewall', 'plan', '--policy', 'a', '--backend', 'ipchains'], want: /"ipchains" is not one of nftables, iptables, ufw, firewalld, pf, windows/ },
+];
+for (const c of badCommands) {
+  test(`cli rejects ${c.argv.join(' ')}`, () => {
+    assert.throws(
+      () => parseArgs(c.argv, env),
+      (e: unknown) => isPortcullisError(e, 'PC_INVALID_OPTION') && c.want.test(e.message),
+    );
+  });
+}
 
 test('cli durations follow nmap', () => {
   assert.deepEqual(['500ms', '2s', '1.5m', '1h', '3'].map((d) => parseDuration(d)), [500, 2000, 90_000, 3_600_000, 3000]);

@@ -3,6 +3,7 @@
  * the per-process files the audit reads (/proc/PID/stat, status, cmdline, /proc/stat, passwd).
  * Pure: the text goes in, records come out; the reading is in linux-source.ts.
  */
+import { formatIp } from '../core/ip.js';
 import type { SocketEntry, SocketKind } from './types.js';
 
 /** Byte order of the machine that wrote the table: the kernel prints addresses as host-order words. */
@@ -30,36 +31,12 @@ function word(hex: string, endian: Endianness): number[] {
 
 /** Decodes a table address: 8 hex digits (IPv4) or 32 (IPv6, four host-order words). */
 export function decodeProcAddress(hex: string, endian: Endianness = 'LE'): string {
-  if (hex.length === 8) return word(hex, endian).join('.');
-  if (hex.length !== 32) throw new Error(`bad address "${hex}"`);
+  if (hex.length !== 8 && hex.length !== 32) throw new Error(`bad address "${hex}"`);
   const bytes: number[] = [];
-  for (let i = 0; i < 32; i += 8) bytes.push(...word(hex.slice(i, i + 8), endian));
-  // IPv4-mapped addresses read better as ::ffff:a.b.c.d, as ss prints them.
-  if (bytes.slice(0, 10).every((x) => x === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return compressV6(groups);
-}
-
-function compressV6(groups: string[]): string {
-  // RFC 5952: the longest run of two or more zero groups becomes "::" (the first one on a tie).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+  for (let i = 0; i < hex.length; i += 8) bytes.push(...word(hex.slice(i, i + 8), endian));
+  if (bytes.length === 4) return formatIp({ family: 4, value: ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0 });
+  // RFC 5952 text (and ::ffff:a.b.c.d for mapped addresses, as ss prints them) from the core formatter.
+  return formatIp({ family: 6, value: bytes.reduce((v, b) => (v << 8n) | BigInt(b), 0n) });
 }
 
 /**

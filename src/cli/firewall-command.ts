@@ -129,7 +129,7 @@ export async function runFirewallCommand(action: (typeof FIREWALL_ACTIONS)[numbe
         for (const p of h.ports) {
           if (!p.ok) bad++;
           if (json) io.stdout.write(`${JSON.stringify({ type: 'verify', host: h.host, proto: p.proto, port: p.port, policy: p.verdict.action, policy_line: p.verdict.line ?? null, expected: p.expected, state: p.state, ok: p.ok, why: p.why[lang] })}\n`);
-          else io.stdout.write(`${`${p.port}/${p.proto}`.padEnd(11)}${p.verdict.action.padEnd(10)}${p.expected.padEnd(10)}${p.state.padEnd(15)}${p.ok ? 'ok' : `MISMATCH: ${p.why[lang]}`}\n`);
+          else io.stdout.write(`${`${p.port}/${p.proto}`.padEnd(11)}${p.verdict.action.padEnd(10)}${p.expected.padEnd(10)}${p.state.padEnd(15)}${p.ok ? 'ok' : `${lang === 'es' ? 'DIFERENCIA' : 'MISMATCH'}: ${p.why[lang]}`}\n`);
         }
       }
       if (!json) say(io, lang, bad === 0 ? t('Every port agrees with the policy.', 'Todos los puertos coinciden con la política.') : t(`${bad} port(s) disagree with the policy.`, `${bad} puerto(s) no coinciden con la política.`));

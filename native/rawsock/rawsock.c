@@ -1,5 +1,6 @@
 /*
- * rawsock: the few raw-socket system calls the SYN scan needs, as a Node-API addon.
+ * rawsock: the few raw-socket system calls the SYN scan needs, as a Node-API addon (and, in
+ * connect.c, the connect scan's socket work).
  *
  * Everything is synchronous on purpose. Sends are non-blocking: a full socket buffer comes back
  * as an errno name for the caller to back off on, never as a wait. The receive call blocks in
@@ -30,7 +31,9 @@
 #include <unistd.h>
 #include <node_api.h>
 
-#define ABI_VERSION 2
+#include "connect.h"
+
+#define ABI_VERSION 3
 #define SEND_HDR 24
 #define RECV_HDR 52
 #define CHUNK 64
@@ -415,5 +418,6 @@ NAPI_MODULE_INIT() {
     { "abiVersion", NULL, NULL, NULL, NULL, abi, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  connect_define(env, exports);
   return exports;
 }

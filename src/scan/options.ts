@@ -225,7 +225,7 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
   // main thread probes too (it is idle between events), so cores − 1 workers fill the machine.
   const workers = num('workers', o.workers, 0, 64, true) ?? envWorkers() ?? Math.min(3, availableParallelism() - 1);
   const connector = o.connector ?? envConnector() ?? 'auto';
-  if (connector !== 'auto' && connector !== 'fast' && connector !== 'net') throw invalidOption('connector', `"${String(connector)}" is not auto, fast or net`);
+  if (connector !== 'auto' && connector !== 'native' && connector !== 'fast' && connector !== 'net') throw invalidOption('connector', `"${String(connector)}" is not auto, native, fast or net`);
 
   const serviceDetection = resolveServiceDetection(o);
 
@@ -301,5 +301,5 @@ function envWorkers(): number | undefined {
 
 function envConnector(): ConnectorChoice | undefined {
   const v = process.env['PORTCULLIS_CONNECTOR'];
-  return v === 'fast' || v === 'net' || v === 'auto' ? v : undefined;
+  return v === 'native' || v === 'fast' || v === 'net' || v === 'auto' ? v : undefined;
 }

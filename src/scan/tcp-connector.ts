@@ -2,7 +2,11 @@
  * The only place the connect scan opens sockets. A Connector starts non-blocking connects and
  * reports each one's outcome; it owns the sockets and their timeouts, nothing else.
  *
- * Two implementations with one behaviour:
+ * Three implementations with one behaviour:
+ * - `native` does the socket work in the optional addon (native/rawsock/connect.c): one call
+ *   per probe to start it, results in batches from an epoll set on this thread's event loop,
+ *   no JS object per probe. On loopback, where the JS work per probe bounds the scan, it
+ *   needs about half the CPU of `fast`. Without the addon, `auto` picks `fast`.
  * - `fast` drives libuv's TCP handles directly through Node's internal tcp_wrap binding. A
  *   net.Socket costs a Duplex stream and its event machinery per probe, which is most of the
  *   CPU of a loopback scan (measured: 3.4 s vs 1.6 s for 65,535 ports on one core). The binding
@@ -14,13 +18,14 @@ import { getSystemErrorName } from 'node:util';
 import { DeadlineHeap } from './deadline-heap.js';
 import { handleReclaimer } from './handle-reclaim.js';
 import { Outcome, outcomeOfErrno, type OutcomeCode } from './outcome.js';
+import { loadNativeConnect, type NativeConnectApi, type NativeConnectContext } from './raw/rawsock.js';
 
 /** Receives each probe's outcome; rtt is in milliseconds (time to the answer or to the timeout). */
 export type OutcomeHandler = (id: number, outcome: OutcomeCode, rttMs: number) => void;
 
 /** Starts connects and reports their outcomes. */
 export interface Connector {
-  readonly kind: 'fast' | 'net';
+  readonly kind: 'native' | 'fast' | 'net';
   /** Starts a connect to address:port; the outcome arrives through the handler, never synchronously. */
   connect(id: number, address: string, family: 4 | 6, port: number, timeoutMs: number): void;
   /** Number of connects still pending. */
@@ -36,15 +41,18 @@ interface Pending {
 
 /** Shared bookkeeping: pending map, deadline heap, one sweeping timer. */
 abstract class ConnectorBase implements Connector {
-  abstract readonly kind: 'fast' | 'net';
+  abstract readonly kind: 'native' | 'fast' | 'net';
   protected readonly pending = new Map<number, Pending>();
   private readonly heap = new DeadlineHeap();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private closed = false;
-  private readonly reclaim = handleReclaimer();
+  /** JS socket handles leave native memory behind until a major GC. */
+  private readonly reclaim: () => void;
 
-  constructor(protected readonly onOutcome: OutcomeHandler) {}
+  constructor(protected readonly onOutcome: OutcomeHandler) {
+    this.reclaim = handleReclaimer();
+  }
 
   get inFlight(): number {
     return this.pending.size;
@@ -229,6 +237,101 @@ class FastConnector extends ConnectorBase {
   }
 }
 
+/**
+ * The addon connector (see the file comment for why). Timeouts run in the addon's threads,
+ * after the answers already waiting were read, like the sweep of the other two.
+ */
+class NativeConnector implements Connector {
+  readonly kind = 'native' as const;
+  private readonly ctx: NativeConnectContext;
+  private readonly results: Float64Array;
+  private readonly pending = new Set<number>();
+  private closed = false;
+  /** sockaddr per address text, built once by the addon (a scan has few hosts at a time). */
+  private readonly addresses = new Map<string, Buffer>();
+
+  constructor(
+    private readonly onOutcome: OutcomeHandler,
+    private readonly api: NativeConnectApi,
+    threads: number,
+  ) {
+    this.results = new Float64Array(3 * api.maxResults);
+    this.ctx = api.create((count) => this.onResults(count), this.results, Math.max(1, Math.min(api.maxThreads, threads)));
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  private onResults(count: number): void {
+    const r = this.results;
+    try {
+      for (let i = 0; i < count; i++) {
+        const id = r[3 * i]!;
+        if (!this.pending.delete(id)) continue;
+        if (this.pending.size === 0) this.api.ref(this.ctx, false);
+        this.onOutcome(id, outcomeOfCode(r[3 * i + 1]!), r[3 * i + 2]!);
+      }
+    } catch (err) {
+      // Called from the addon's poll callback, which cannot raise it: raise it as uncaught.
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
+
+  private sockaddr(address: string, family: 4 | 6): Buffer | null {
+    let a = this.addresses.get(address);
+    if (a === undefined) {
+      try {
+        a = this.api.address(family, address);
+      } catch {
+        return null;
+      }
+      if (this.addresses.size >= 4096) this.addresses.clear();
+      this.addresses.set(address, a);
+    }
+    return a;
+  }
+
+  connect(id: number, address: string, family: 4 | 6, port: number, timeoutMs: number): void {
+    const sa = this.closed ? null : this.sockaddr(address, family);
+    if (sa === null) {
+      queueMicrotask(() => this.onOutcome(id, this.closed ? Outcome.Timeout : outcomeOfErrno('EINVAL'), 0));
+      return;
+    }
+    if (this.pending.size === 0) this.api.ref(this.ctx, true);
+    this.pending.add(id);
+    this.api.start(this.ctx, id, sa, port, timeoutMs);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.api.close(this.ctx);
+    for (const id of this.pending) {
+      this.pending.delete(id);
+      this.onOutcome(id, Outcome.Timeout, 0);
+    }
+  }
+}
+
+/** The addon's result code → outcome: 0 open, 1 self-connect, 2 unverified peer, 3 timeout, else -errno. */
+function outcomeOfCode(code: number): OutcomeCode {
+  switch (code) {
+    case 0:
+      return Outcome.Open;
+    case 1:
+      return Outcome.SelfConnect;
+    case 2:
+      return Outcome.Unverified;
+    case 3:
+      return Outcome.Timeout;
+    default:
+      return outcomeOfStatus(code);
+  }
+}
+
 /** libuv status (negative errno) → outcome, memoised: most statuses repeat 65,535 times. */
 const outcomeByStatus = new Map<number, OutcomeCode>();
 function outcomeOfStatus(status: number): OutcomeCode {
@@ -256,11 +359,23 @@ function checkPeer(handle: TcpHandle, port: number): 'ok' | 'self' | 'unverified
   return local['port'] === remote['port'] && local['address'] === remote['address'] ? 'self' : 'ok';
 }
 
-/** Which connector to use: auto picks fast when the binding loads. */
-export type ConnectorChoice = 'auto' | 'fast' | 'net';
+/** Which connector to use: auto picks native when the addon loads, else fast when the binding does. */
+export type ConnectorChoice = 'auto' | 'native' | 'fast' | 'net';
 
-/** Creates a connector; 'fast' falls back to 'net' when the binding is unavailable. */
-export function createConnector(choice: ConnectorChoice, onOutcome: OutcomeHandler): Connector {
+/** Whether `choice` gets the native connector here (the addon is built and loads). */
+export function usesNativeConnector(choice: ConnectorChoice): boolean {
+  return (choice === 'auto' || choice === 'native') && loadNativeConnect().ok;
+}
+
+/**
+ * Creates a connector; each choice falls back to the next (native → fast → net) when
+ * unavailable. `threads` is how many probing threads the native connector runs.
+ */
+export function createConnector(choice: ConnectorChoice, onOutcome: OutcomeHandler, threads = 1): Connector {
+  if (choice === 'auto' || choice === 'native') {
+    const n = loadNativeConnect();
+    if (n.ok) return new NativeConnector(onOutcome, n.api, threads);
+  }
   if (choice !== 'net') {
     const b = loadTcpWrap();
     if (b !== null) return new FastConnector(onOutcome, b);

@@ -19,6 +19,8 @@ async function collect(it: AsyncIterable<ScanEvent>) {
 }
 
 for (const [connector, workers] of [
+  ['native', 0],
+  ['native', 1],
   ['fast', 0],
   ['net', 0],
   ['fast', 2],
@@ -67,20 +69,24 @@ test('connect scan of every port agrees across connectors and never reports a se
   try {
     const a = await collect(scan({ tcpScan: 'connect', targets: ['127.0.0.1'], ports: '-', connector: 'fast', workers: 2 }));
     const b = await collect(scan({ tcpScan: 'connect', targets: ['127.0.0.1'], ports: '-', connector: 'net', workers: 0 }));
+    const c = await collect(scan({ tcpScan: 'connect', targets: ['127.0.0.1'], ports: '-', connector: 'native', workers: 1 }));
     assert.equal(a.ports.length, 65535);
     assert.equal(b.ports.length, 65535);
+    assert.equal(c.ports.length, 65535);
     const open = (r: { ports: PortResult[] }) =>
       r.ports
         .filter((p) => p.state === 'open')
         .map((p) => p.port)
         .sort((x, y) => x - y);
     for (const p of l.ports) assert.ok(open(a).includes(p));
+    for (const p of l.ports) assert.ok(open(c).includes(p));
     // Listeners of other processes may come and go, but the ephemeral ports our own probes
     // use must never show up as open: compare with what the OS says listens.
     const { listeningPorts } = await import('../helpers/ss.js');
     const truth = await listeningPorts('127.0.0.1');
     assert.deepEqual(open(a).filter((p) => !truth.has(p)), []);
     assert.deepEqual(open(b).filter((p) => !truth.has(p)), []);
+    assert.deepEqual(open(c).filter((p) => !truth.has(p)), []);
   } finally {
     await l.close();
   }

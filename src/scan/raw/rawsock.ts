@@ -36,12 +36,46 @@ export interface RawSockApi {
   close(fd: number): void;
 }
 
+/**
+ * The addon's connect-scan half (native/rawsock/connect.c): probes queued from JS, run on
+ * native threads (one epoll set and one set of timeouts each), results handed back in
+ * batches on the calling thread's event loop. Needs no privilege.
+ */
+export interface NativeConnectApi {
+  /**
+   * A context with `threads` probing threads; `callback(count)` gets `count` triples
+   * [id, code, rttMs] in `results` (code: 0 open, 1 self-connect, 2 unverified peer,
+   * 3 no answer in time, else -errno).
+   */
+  create(callback: (count: number) => void, results: Float64Array, threads: number): NativeConnectContext;
+  /** A sockaddr for `text` (IPv6 may carry a %zone) with port 0; throws EINVAL when it does not parse. */
+  address(family: 4 | 6, text: string): Buffer;
+  /** Queues a probe; its result always comes later, through the callback. */
+  start(ctx: NativeConnectContext, id: number, address: Buffer, port: number, timeoutMs: number): void;
+  /** Whether the context keeps the event loop alive (it should while probes are out). */
+  ref(ctx: NativeConnectContext, on: boolean): void;
+  /** Stops the threads and closes every pending connect (their results never come). */
+  close(ctx: NativeConnectContext): void;
+  /** Triples per callback at most; `results` must hold three times as many numbers. */
+  readonly maxResults: number;
+  readonly maxThreads: number;
+}
+
+/** An opaque context of the native connector. */
+export type NativeConnectContext = { readonly __nativeConnect: unique symbol };
+
 /** The addon, or why it cannot be used. */
 export type RawSockLoad = { readonly ok: true; readonly api: RawSockApi } | { readonly ok: false; readonly reason: string };
+/** The connect half of the addon, or why it cannot be used. */
+export type NativeConnectLoad = { readonly ok: true; readonly api: NativeConnectApi } | { readonly ok: false; readonly reason: string };
 
-const ABI = 2;
+const ABI = 3;
 const ADDON = new URL('../../../native/rawsock/build/Release/rawsock.node', import.meta.url);
 
+type Addon = RawSockApi & { readonly connect: NativeConnectApi };
+type AddonLoad = { readonly ok: true; readonly addon: Addon } | { readonly ok: false; readonly reason: string };
+
+let addonCached: AddonLoad | undefined;
 let cached: RawSockLoad | undefined;
 
 /** Loads the addon and checks that this process may open raw sockets (memoised). */
@@ -50,19 +84,38 @@ export function loadRawSock(): RawSockLoad {
   return cached;
 }
 
-function load(): RawSockLoad {
-  if (process.platform !== 'linux') return { ok: false, reason: `raw sockets are supported on Linux only (this is ${process.platform})` };
-  let api: RawSockApi;
+/** Loads the addon's connect half (memoised); it needs no privilege. */
+export function loadNativeConnect(): NativeConnectLoad {
+  const a = loadAddon();
+  return a.ok ? { ok: true, api: a.addon.connect } : a;
+}
+
+function loadAddon(): AddonLoad {
+  addonCached ??= requireAddon();
+  return addonCached;
+}
+
+function requireAddon(): AddonLoad {
+  if (process.platform !== 'linux') return { ok: false, reason: `the native addon is supported on Linux only (this is ${process.platform})` };
+  let addon: Addon;
   try {
     // Same depth from src/scan/raw and dist/scan/raw: the package root is three levels up.
-    api = createRequire(import.meta.url)(ADDON.pathname) as RawSockApi;
+    addon = createRequire(import.meta.url)(ADDON.pathname) as Addon;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'MODULE_NOT_FOUND'
       ? { ok: false, reason: 'the raw-socket addon is not built (needs a C compiler, make and python3; run npm run build:native)' }
       : { ok: false, reason: `the raw-socket addon does not load: ${firstLine(err)}` };
   }
-  if (api.abiVersion !== ABI) return { ok: false, reason: `the raw-socket addon is stale (ABI ${api.abiVersion}, want ${ABI}); run npm run build:native` };
+  if (addon.abiVersion !== ABI) return { ok: false, reason: `the raw-socket addon is stale (ABI ${addon.abiVersion}, want ${ABI}); run npm run build:native` };
+  return { ok: true, addon };
+}
+
+function load(): RawSockLoad {
+  if (process.platform !== 'linux') return { ok: false, reason: `raw sockets are supported on Linux only (this is ${process.platform})` };
+  const a = loadAddon();
+  if (!a.ok) return a;
+  const api: RawSockApi = a.addon;
   // Privilege is only known by trying: root, or CAP_NET_RAW on the node binary or in a container.
   try {
     api.close(api.open(4, IPPROTO.TCP));

@@ -74,9 +74,15 @@ export interface ScanOptions {
   /** Scan in natural order (nmap -r). */
   readonly sequential?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** Worker threads that probe beside the main thread; 0 = main thread only. Default: cores − 1, at most 3. */
+  /**
+   * Worker threads that probe beside the main thread; 0 = main thread only. Default: cores − 1,
+   * at most 3. With the native connector: workers + 1 native probing threads instead.
+   */
   readonly workers?: number | undefined;
-  /** Socket implementation; default 'auto'. */
+  /**
+   * Socket implementation of the connect scan: 'native' (the optional addon's threads),
+   * 'fast' (libuv handles), 'net' (node:net only); default 'auto', the first that is available.
+   */
   readonly connector?: ConnectorChoice | undefined;
   /** Hostname resolver; default the system's. */
   readonly resolver?: Resolver | undefined;

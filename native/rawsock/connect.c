@@ -38,7 +38,7 @@
 #include <node_api.h>
 #include <uv.h>
 
-#include "connect.h"
+#include "addon.h"
 
 #define RESULTS 1024
 #define MAX_THREADS 16
@@ -140,13 +140,6 @@ static double now_ms(void) {
 
 static napi_value throw_code(napi_env env, const char *code, const char *msg) {
   napi_throw_error(env, code, msg);
-  return NULL;
-}
-
-static napi_value throw_errno_c(napi_env env, const char *what, int e) {
-  char msg[160];
-  snprintf(msg, sizeof msg, "%s: %s", what, strerror(e));
-  napi_throw_error(env, "ECONNECTADDON", msg);
   return NULL;
 }
 
@@ -515,7 +508,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   int32_t threads;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function ||
       napi_is_typedarray(env, argv[1], &is_ta) != napi_ok || !is_ta || napi_get_value_int32(env, argv[2], &threads) != napi_ok || threads < 1 || threads > MAX_THREADS) {
-    return throw_code(env, "ERR_INVALID_ARG_TYPE", "create(callback: (count: number) => void, results: Float64Array, threads: 1..16)");
+    return throw_arg(env, "create(callback: (count: number) => void, results: Float64Array, threads: 1..16)");
   }
   napi_typedarray_type tt;
   size_t len;
@@ -523,12 +516,12 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   napi_value ab;
   size_t off;
   if (napi_get_typedarray_info(env, argv[1], &tt, &len, &data, &ab, &off) != napi_ok || tt != napi_float64_array || len < 3 * RESULTS) {
-    return throw_code(env, "ERR_INVALID_ARG_TYPE", "create: results must be a Float64Array of at least 3072 numbers");
+    return throw_arg(env, "create: results must be a Float64Array of at least 3072 numbers");
   }
   uv_loop_t *loop;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return throw_code(env, "ECONNECTADDON", "no event loop");
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return throw_errno(env, "napi_get_uv_event_loop", EINVAL);
   ctx_t *c = calloc(1, sizeof *c);
-  if (c == NULL) return throw_errno_c(env, "calloc", ENOMEM);
+  if (c == NULL) return throw_errno(env, "calloc", ENOMEM);
   c->env = env;
   c->results = (double *)data;
   c->notifyfd = -1;
@@ -588,7 +581,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   if (what != NULL) {
     shutdown_ctx(c);
     free_ctx(c);
-    return throw_errno_c(env, what, e);
+    return throw_errno(env, what, e);
   }
   napi_create_reference(env, argv[0], 1, &c->callback);
   napi_create_reference(env, argv[1], 1, &c->results_ref);
@@ -596,7 +589,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   napi_value ext;
   if (napi_create_external(env, c, ctx_finalize, NULL, &ext) != napi_ok) {
     ctx_finalize(env, c, NULL);
-    return throw_code(env, "ECONNECTADDON", "napi_create_external failed");
+    return throw_errno(env, "napi_create_external", ENOMEM);
   }
   return ext;
 }
@@ -613,7 +606,7 @@ static napi_value js_address(napi_env env, napi_callback_info info) {
   size_t tl;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 || napi_get_value_int32(env, argv[0], &family) != napi_ok || (family != 4 && family != 6) ||
       napi_get_value_string_utf8(env, argv[1], text, sizeof text, &tl) != napi_ok) {
-    return throw_code(env, "ERR_INVALID_ARG_TYPE", "address(family: 4 | 6, text: string)");
+    return throw_arg(env, "address(family: 4 | 6, text: string)");
   }
   napi_value out;
   void *p;
@@ -653,7 +646,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 || (c = get_ctx(env, argv[0])) == NULL || napi_get_value_double(env, argv[1], &id) != napi_ok ||
       napi_get_buffer_info(env, argv[2], &addr, &alen) != napi_ok || napi_get_value_int32(env, argv[3], &port) != napi_ok || port < 0 || port > 65535 ||
       napi_get_value_double(env, argv[4], &timeout) != napi_ok || (alen != sizeof(struct sockaddr_in) && alen != sizeof(struct sockaddr_in6))) {
-    return throw_code(env, "ERR_INVALID_ARG_TYPE", "start(ctx, id: number, address: Buffer, port: number, timeoutMs: number)");
+    return throw_arg(env, "start(ctx, id: number, address: Buffer, port: number, timeoutMs: number)");
   }
   if (c->closed) return throw_code(env, "ERR_CLOSED", "start after close");
   probe_t p;
@@ -671,7 +664,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   int wake = ok && w->sleeping;
   if (wake) w->sleeping = 0; /* one wake-up is enough */
   pthread_mutex_unlock(&c->lock);
-  if (!ok) return throw_errno_c(env, "start", ENOMEM);
+  if (!ok) return throw_errno(env, "start", ENOMEM);
   if (wake) wake_worker(w);
   return NULL;
 }
@@ -683,7 +676,7 @@ static napi_value js_ref(napi_env env, napi_callback_info info) {
   bool on;
   ctx_t *c;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 || (c = get_ctx(env, argv[0])) == NULL || napi_get_value_bool(env, argv[1], &on) != napi_ok) {
-    return throw_code(env, "ERR_INVALID_ARG_TYPE", "ref(ctx, on: boolean)");
+    return throw_arg(env, "ref(ctx, on: boolean)");
   }
   if (c->poll != NULL) {
     if (on) uv_ref((uv_handle_t *)c->poll);
@@ -698,7 +691,7 @@ static napi_value js_close_ctx(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   ctx_t *c;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || (c = get_ctx(env, argv[0])) == NULL) {
-    return throw_code(env, "ERR_INVALID_ARG_TYPE", "close(ctx)");
+    return throw_arg(env, "close(ctx)");
   }
   shutdown_ctx(c);
   return NULL;

@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <node_api.h>
 
-#include "connect.h"
+#include "addon.h"
 
 #define ABI_VERSION 3
 #define SEND_HDR 24
@@ -64,15 +64,14 @@ static const char *errno_name(int e) {
   }
 }
 
-/* Throws an Error whose `code` is the errno name, so callers match on err.code. */
-static napi_value throw_errno(napi_env env, const char *what, int e) {
+napi_value throw_errno(napi_env env, const char *what, int e) {
   char msg[160];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(e));
   napi_throw_error(env, errno_name(e), msg);
   return NULL;
 }
 
-static napi_value throw_arg(napi_env env, const char *msg) {
+napi_value throw_arg(napi_env env, const char *msg) {
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
   return NULL;
 }

@@ -33,21 +33,17 @@ export interface Prober {
 export interface ProberOptions {
   /** Worker threads; 0 = probe in this thread only. */
   readonly workers: number;
-  /**
-   * With workers, this thread probes too: it starts mainShare / (mainShare + workers) of the
-   * probes, each worker 1 / (mainShare + workers) (0 = none here).
-   */
+  /** With workers, this thread probes too, taking `mainShare` of the load (0 = none). */
   readonly mainShare?: number;
   readonly connector: ConnectorChoice;
 }
 
 /**
  * Creates the prober the options ask for. The native connector runs its own probing threads,
- * so it is driven from this thread alone, with as many threads as the options would have
- * used for workers and this thread together.
+ * one per worker the options ask for plus one for this thread, all driven from this thread.
  */
 export function createProber(opts: ProberOptions, onResult: ResultHandler, onFatal: FatalHandler): Prober {
-  if (usesNativeConnector(opts.connector)) return new InlineProber(opts.connector, onResult, Math.max(1, opts.workers + ((opts.mainShare ?? 0) > 0 || opts.workers === 0 ? 1 : 0)));
+  if (usesNativeConnector(opts.connector)) return new InlineProber(opts.connector, onResult, opts.workers + 1);
   return opts.workers > 0 ? new WorkerProber(opts, onResult, onFatal) : new InlineProber(opts.connector, onResult);
 }
 
@@ -109,10 +105,8 @@ class WorkerProber implements Prober {
   private readonly workers: Worker[] = [];
   /** This thread's own connector when it shares the load, and the hosts it knows. */
   private readonly inline: InlineProber | null;
-  /** Share of the probes this thread starts, and the counts that keep it there. */
-  private readonly mainFraction: number;
-  private started = 0;
-  private startedHere = 0;
+  private inlineOutstanding = 0;
+  private readonly mainShare: number;
   private readonly outstanding: number[] = [];
   private readonly batches: number[][] = [];
   /** Which worker each in-flight probe went to, so its completion lowers the right count. */
@@ -125,9 +119,17 @@ class WorkerProber implements Prober {
     private readonly onResult: ResultHandler,
     onFatal: FatalHandler,
   ) {
-    const mainShare = opts.mainShare ?? 0;
-    this.mainFraction = mainShare / (mainShare + opts.workers);
-    this.inline = mainShare > 0 ? new InlineProber(opts.connector, onResult) : null;
+    this.mainShare = opts.mainShare ?? 0;
+    this.inline =
+      this.mainShare > 0
+        ? new InlineProber(opts.connector, (id, outcome, rtt) => {
+            if (this.owner.get(id) === -1) {
+              this.owner.delete(id);
+              this.inlineOutstanding--;
+            }
+            this.onResult(id, outcome, rtt);
+          })
+        : null;
     for (let w = 0; w < opts.workers; w++) {
       const worker = spawnWorker({ connector: opts.connector });
       worker.on('message', (m: FromWorker) => {
@@ -171,17 +173,14 @@ class WorkerProber implements Prober {
   }
 
   probe(id: number, ref: number, port: number, timeoutMs: number): void {
-    // By count, not by what is outstanding: on loopback a connect's kernel work (the SYN and
-    // its answer) runs in the thread that starts it, and answers come back at once, so a
-    // thread's outstanding count says nothing about how busy it is.
-    this.started++;
-    if (this.inline !== null && this.startedHere < this.started * this.mainFraction) {
-      this.startedHere++;
+    let best = 0;
+    for (let w = 1; w < this.outstanding.length; w++) if (this.outstanding[w]! < this.outstanding[best]!) best = w;
+    if (this.inline !== null && this.inlineOutstanding < this.outstanding[best]! * this.mainShare) {
+      this.inlineOutstanding++;
+      this.owner.set(id, -1);
       this.inline.probe(id, ref, port, timeoutMs);
       return;
     }
-    let best = 0;
-    for (let w = 1; w < this.outstanding.length; w++) if (this.outstanding[w]! < this.outstanding[best]!) best = w;
     this.outstanding[best]!++;
     this.owner.set(id, best);
     this.batches[best]!.push(id, ref, port, timeoutMs);

@@ -1,6 +1,6 @@
 /*
- * What the addon's two sources (rawsock.c, connect.c) share: its error helpers, defined in
- * rawsock.c, and the connect scan's half, defined on the module's exports by connect.c.
+ * What the addon's sources share: its error helpers, defined in rawsock.c, and the halves
+ * the other sources define on the module's exports (connect.c, syn.c).
  */
 #ifndef PORTCULLIS_ADDON_H
 #define PORTCULLIS_ADDON_H
@@ -12,4 +12,6 @@ napi_value throw_errno(napi_env env, const char *what, int e);
 napi_value throw_arg(napi_env env, const char *msg);
 /* Defines `connect` (connect.c) on the module's exports. */
 void connect_define(napi_env env, napi_value exports);
+/* Defines `syn` (syn.c) on the module's exports. */
+void syn_define(napi_env env, napi_value exports);
 #endif

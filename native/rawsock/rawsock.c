@@ -33,7 +33,7 @@
 
 #include "addon.h"
 
-#define ABI_VERSION 3
+#define ABI_VERSION 4
 #define SEND_HDR 24
 #define RECV_HDR 52
 #define CHUNK 64
@@ -418,5 +418,6 @@ NAPI_MODULE_INIT() {
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   connect_define(env, exports);
+  syn_define(env, exports);
   return exports;
 }

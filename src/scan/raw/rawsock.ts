@@ -34,7 +34,58 @@ export interface RawSockApi {
   attachFilter(fd: number, program: Uint8Array): void;
   /** Closes a socket. */
   close(fd: number): void;
+  /** The SYN scan's packet thread (native/rawsock/syn.c). */
+  readonly syn: NativeSynApi;
 }
+
+/**
+ * The addon's SYN-scan half (native/rawsock/syn.c): one native thread that sends the SYNs,
+ * reads the replies, matches them by cookie and times silent probes out. Results come back in
+ * batches on the calling thread's event loop.
+ */
+export interface NativeSynApi {
+  /**
+   * A context and its thread. `callback(count)` gets `count` records of `resultFields` numbers
+   * in `results` — [id, code, rttMs, ttl, icmpType, icmpCode, fromFamily, 0]; code 0 SYN-ACK,
+   * 1 RST, 2 ICMP unreachable, 3 no answer in time, negative = -errno of the send — and each
+   * ICMP sender's address in froms[16 * i, 16 * i + 16).
+   */
+  create(callback: (count: number) => void, results: Float64Array, froms: Uint8Array, key: Uint8Array, sourcePort: number, span: number): NativeSynContext;
+  /** The raw sockets of a family (opened and filtered by the caller, who closes them after close()). */
+  watch(ctx: NativeSynContext, family: 4 | 6, tcpFd: number, icmpFd: number): void;
+  /** Registers a target under `slot`; pseudoSum is the unfolded pseudo-header sum of its SYNs. */
+  host(ctx: NativeSynContext, slot: number, family: 4 | 6, src: Uint8Array, dst: Uint8Array, scope: number, pseudoSum: number): void;
+  forget(ctx: NativeSynContext, slot: number): void;
+  /** Queues `count` probes of 5 numbers each: [id, slot, port, timeoutMs, try]. */
+  submit(ctx: NativeSynContext, requests: Float64Array, count: number): void;
+  /** Whether the context keeps the event loop alive (it should while probes are out). */
+  ref(ctx: NativeSynContext, on: boolean): void;
+  /** Stops and joins the thread; pending probes are never reported by it. */
+  close(ctx: NativeSynContext): void;
+  /** The C cookie (for tests against core/packet/syn-cookie.ts). */
+  cookie(key: Uint8Array, src: Uint8Array, dst: Uint8Array, sport: number, dport: number): number;
+  /**
+   * What the thread makes of a TCP segment (tcp true) or an ICMP / ICMPv6 message from `from`
+   * to `to` (for tests against core/packet/syn-reply.ts): null, or the answer it would settle
+   * a probe with — [code, port, ttl, icmpType, icmpCode, target].
+   */
+  classify(
+    key: Uint8Array,
+    sourcePort: number,
+    span: number,
+    family: 4 | 6,
+    tcp: boolean,
+    message: Uint8Array,
+    from: Uint8Array,
+    to: Uint8Array,
+    ttl: number,
+  ): [code: number, port: number, ttl: number, icmpType: number, icmpCode: number, target: Buffer] | null;
+  readonly maxResults: number;
+  readonly resultFields: number;
+}
+
+/** An opaque context of the native SYN thread. */
+export type NativeSynContext = { readonly __nativeSyn: unique symbol };
 
 /**
  * The addon's connect-scan half (native/rawsock/connect.c): probes queued from JS, run on
@@ -64,12 +115,15 @@ export interface NativeConnectApi {
 /** An opaque context of the native connector. */
 export type NativeConnectContext = { readonly __nativeConnect: unique symbol };
 
+/** The SYN half of the addon, or why it cannot be used (loading it needs no privilege; running it does). */
+export type NativeSynLoad = { readonly ok: true; readonly api: NativeSynApi } | { readonly ok: false; readonly reason: string };
+
 /** The addon, or why it cannot be used. */
 export type RawSockLoad = { readonly ok: true; readonly api: RawSockApi } | { readonly ok: false; readonly reason: string };
 /** The connect half of the addon, or why it cannot be used. */
 export type NativeConnectLoad = { readonly ok: true; readonly api: NativeConnectApi } | { readonly ok: false; readonly reason: string };
 
-const ABI = 3;
+const ABI = 4;
 const ADDON = new URL('../../../native/rawsock/build/Release/rawsock.node', import.meta.url);
 
 type Addon = RawSockApi & { readonly connect: NativeConnectApi };
@@ -88,6 +142,12 @@ export function loadRawSock(): RawSockLoad {
 export function loadNativeConnect(): NativeConnectLoad {
   const a = loadAddon();
   return a.ok ? { ok: true, api: a.addon.connect } : a;
+}
+
+/** Loads the addon's SYN half without checking privilege (memoised): for its pure functions. */
+export function loadNativeSyn(): NativeSynLoad {
+  const a = loadAddon();
+  return a.ok ? { ok: true, api: a.addon.syn } : a;
 }
 
 function loadAddon(): AddonLoad {

@@ -12,8 +12,6 @@ import { resolveScanOptions, type ScanOptions, type ScanProgress } from '../scan
 import { runScan as executeScan } from '../scan/scan.js';
 import { VERSION } from '../version.js';
 import { renderHelp } from './help.js';
-import { runAuditCommand } from './audit-command.js';
-import { runFirewallCommand } from './firewall-command.js';
 import { readInputFile } from './input-file.js';
 import { langFromEnv, parseArgs, type ScanCliOptions } from './parse-args.js';
 import { startProgress } from './progress.js';
@@ -46,10 +44,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runScan(cmd.targets, cmd.options, cmd.lang, cmd.color, argv, io);
       case 'audit':
         lang = cmd.lang;
-        return await runAuditCommand(cmd.options, cmd.lang, cmd.color, io);
+        // Loaded on use: a scan's start-up does not pay for the audit's and the firewall's modules.
+        return await (await import('./audit-command.js')).runAuditCommand(cmd.options, cmd.lang, cmd.color, io);
       case 'firewall':
         lang = cmd.lang;
-        return await runFirewallCommand(cmd.action, cmd.targets, cmd.options, cmd.lang, io);
+        return await (await import('./firewall-command.js')).runFirewallCommand(cmd.action, cmd.targets, cmd.options, cmd.lang, io);
     }
   } catch (err) {
     if (isPortcullisError(err)) {

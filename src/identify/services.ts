@@ -45,38 +45,55 @@ const OVERRIDES: Readonly<Record<string, string>> = {
   '11211/udp': 'memcache',
 };
 
-interface Registry {
-  readonly byPort: Record<Proto, Map<number, string>>;
-  readonly byName: Record<Proto, Map<string, number[]>>;
-  readonly ranking: Record<Proto, number[]>;
-}
+/** Built per protocol and per use on first need: a scan that only names ports never builds the rest. */
+const byPortCache: Partial<Record<Proto, Map<number, string>>> = {};
+const byNameCache: Partial<Record<Proto, Map<string, number[]>>> = {};
+const rankingCache: Partial<Record<Proto, number[]>> = {};
 
-let registry: Registry | undefined;
-
-function load(): Registry {
-  if (registry !== undefined) return registry;
-  const byPort: Registry['byPort'] = { tcp: new Map(), udp: new Map() };
-  const byName: Registry['byName'] = { tcp: new Map(), udp: new Map() };
-  const add = (proto: Proto, port: number, name: string): void => {
-    byPort[proto].set(port, name);
-    const list = byName[proto].get(name);
-    if (list === undefined) byName[proto].set(name, [port]);
-    else if (!list.includes(port)) list.push(port);
-  };
-  for (const [proto, text] of [['tcp', IANA_TCP], ['udp', IANA_UDP]] as const) {
-    for (const line of text.split('\n')) {
-      const sp = line.indexOf(' ');
-      const port = Number(line.slice(0, sp));
-      add(proto, port, OVERRIDES[`${port}/${proto}`] ?? line.slice(sp + 1));
-    }
+/** Port → name for one protocol: IANA's names, then the overrides over them. */
+function byPort(proto: Proto): Map<number, string> {
+  let m = byPortCache[proto];
+  if (m !== undefined) return m;
+  m = new Map();
+  const text = proto === 'tcp' ? IANA_TCP : IANA_UDP;
+  // One pass over "port name" lines (sorted by port), without splitting the whole text first.
+  for (let at = 0; at < text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    const sp = text.indexOf(' ', at);
+    m.set(Number(text.slice(at, sp)), text.slice(sp + 1, nl));
+    at = nl + 1;
   }
   for (const [key, name] of Object.entries(OVERRIDES)) {
-    const [port, proto] = key.split('/') as [string, Proto];
-    add(proto, Number(port), name);
+    const [port, p] = key.split('/') as [string, Proto];
+    if (p === proto) m.set(Number(port), name);
   }
-  for (const proto of ['tcp', 'udp'] as const) for (const list of byName[proto].values()) list.sort((a, b) => a - b);
-  registry = { byPort, byName, ranking: { tcp: rank(TCP_RANKING, byPort.tcp), udp: rank(UDP_RANKING, byPort.udp) } };
-  return registry;
+  byPortCache[proto] = m;
+  return m;
+}
+
+/** Name → ports (ascending) for one protocol, under the names serviceName gives. */
+function byName(proto: Proto): Map<string, number[]> {
+  let m = byNameCache[proto];
+  if (m !== undefined) return m;
+  m = new Map();
+  const add = (port: number, name: string): void => {
+    const list = m.get(name);
+    if (list === undefined) m.set(name, [port]);
+    else if (!list.includes(port)) list.push(port);
+  };
+  for (const [port, name] of byPort(proto)) add(port, name);
+  for (const [key, name] of Object.entries(OVERRIDES)) {
+    const [port, p] = key.split('/') as [string, Proto];
+    if (p === proto) add(Number(port), name);
+  }
+  for (const list of m.values()) list.sort((x, y) => x - y);
+  byNameCache[proto] = m;
+  return m;
+}
+
+function ranking(proto: Proto): number[] {
+  return (rankingCache[proto] ??= rank(proto === 'tcp' ? TCP_RANKING : UDP_RANKING, byPort(proto)));
 }
 
 /** Curated head first (duplicates dropped), then registered ports ≤ 1024, then the rest, ascending. */
@@ -98,12 +115,12 @@ function rank(head: readonly number[], registered: Map<number, string>): number[
 
 /** The registered service name of a port, or undefined. */
 export function serviceName(port: number, proto: Proto): string | undefined {
-  return load().byPort[proto].get(port);
+  return byPort(proto).get(port);
 }
 
 /** Ports registered under a service name; '*' and '?' are wildcards, as in nmap. Case-insensitive. */
 export function portsForService(name: string, proto: Proto): readonly number[] {
-  const reg = load().byName[proto];
+  const reg = byName(proto);
   const key = name.toLowerCase();
   if (!/[*?]/.test(key)) return reg.get(key) ?? [];
   const re = new RegExp(`^${key.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
@@ -114,8 +131,8 @@ export function portsForService(name: string, proto: Proto): readonly number[] {
 
 /** The n highest-ranked ports, sorted ascending. */
 export function topPorts(n: number, proto: Proto): readonly number[] {
-  return load()
-    .ranking[proto].slice(0, Math.max(0, n))
+  return ranking(proto)
+    .slice(0, Math.max(0, n))
     .sort((a, b) => a - b);
 }
 

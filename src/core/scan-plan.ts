@@ -26,6 +26,11 @@ export interface PlanGroup<A> {
   readonly pairs: number;
   /** The k-th pair in scan order, as [host index in group, port index]. */
   pairAt(k: number): readonly [number, number];
+  /**
+   * The k-th pair as one number c: host index c % hosts.length, port index
+   * Math.floor(c / hosts.length). What the engine uses: no array per pair.
+   */
+  codeAt(k: number): number;
 }
 
 /** How the plan orders work. */
@@ -84,7 +89,8 @@ export class ScanPlan<A> {
     const pairs = hosts.length * ports;
     const g = this.groupNo++;
     if (this.opts.sequential) {
-      return { hosts, pairs, pairAt: (k) => [Math.floor(k / ports), k % ports] };
+      const n = hosts.length;
+      return { hosts, pairs, pairAt: (k) => [Math.floor(k / ports), k % ports], codeAt: (k) => (k % ports) * n + Math.floor(k / ports) };
     }
     const perm = new Permutation(pairs, `${this.opts.seed}/group/${g}`);
     const n = hosts.length;
@@ -96,6 +102,7 @@ export class ScanPlan<A> {
         const x = perm.at(k);
         return [x % n, Math.floor(x / n)];
       },
+      codeAt: (k) => perm.at(k),
     };
   }
 }

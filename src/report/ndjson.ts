@@ -5,11 +5,20 @@ import { headerRecord, hostRecord, portRecord, riskOf, summaryRecord, warningRec
 import type { ReportSink } from './sink.js';
 import type { Lang } from './messages.js';
 
+/** The last host's JSON prefix: a scan writes its ports host by host, thousands in a row. */
+let lastHost: string | undefined;
+let lastHostname: string | undefined;
+let lastPrefix = '';
+
 /** One port record as a line, for results without version details. */
 export function portLine(r: PortResult): string {
-  const hostname = r.hostname === undefined ? '' : `,"hostname":${JSON.stringify(r.hostname)}`;
+  if (r.host !== lastHost || r.hostname !== lastHostname) {
+    lastHost = r.host;
+    lastHostname = r.hostname;
+    lastPrefix = `{"type":"port","host":${JSON.stringify(r.host)}${r.hostname === undefined ? '' : `,"hostname":${JSON.stringify(r.hostname)}`}`;
+  }
   const svc = r.service === undefined ? '' : `,"service":{"name":${JSON.stringify(r.service.name)},"cpe":[],"method":"${r.service.method}","confidence":${r.service.confidence}}`;
-  return `{"type":"port","host":${JSON.stringify(r.host)}${hostname},"port":${r.port},"proto":"${r.proto}","state":"${r.state}","reason":"${r.reason}"${r.reasonTtl === undefined ? '' : `,"reason_ttl":${r.reasonTtl}`},"rtt_ms":${r.rttMs === null ? 'null' : r.rttMs},"tries":${r.tries}${svc}}\n`;
+  return `${lastPrefix},"port":${r.port},"proto":"${r.proto}","state":"${r.state}","reason":"${r.reason}"${r.reasonTtl === undefined ? '' : `,"reason_ttl":${r.reasonTtl}`},"rtt_ms":${r.rttMs === null ? 'null' : r.rttMs},"tries":${r.tries}${svc}}\n`;
 }
 
 /** Streams records; JSON.stringify escapes whatever the network sent. */

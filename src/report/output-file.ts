@@ -64,7 +64,8 @@ export function openOutput(dest: string, stdout: TextStream): Output {
   let open = true;
   let error: PortcullisError | undefined;
   let pending: string[] = [];
-  let pendingBytes = 0;
+  /** UTF-16 units pending: the flush threshold (bytes are counted once, when flushed). */
+  let pendingChars = 0;
   /** Runs a write; on failure remembers the error and stops the output for good. */
   const guard = (io: () => void): void => {
     if (!open) return;
@@ -83,7 +84,7 @@ export function openOutput(dest: string, stdout: TextStream): Output {
     if (pending.length === 0) return;
     const buf = Buffer.from(pending.join(''));
     pending = [];
-    pendingBytes = 0;
+    pendingChars = 0;
     writeAll(buf, size);
     size += buf.length;
   };
@@ -93,7 +94,7 @@ export function openOutput(dest: string, stdout: TextStream): Output {
     open = false;
     clearInterval(timer);
     pending = [];
-    pendingBytes = 0;
+    pendingChars = 0;
     try {
       closeSync(fd);
     } catch (err) {
@@ -103,7 +104,9 @@ export function openOutput(dest: string, stdout: TextStream): Output {
   return {
     seekable: true,
     get size() {
-      return size + pendingBytes;
+      // Exact bytes: what is pending goes to disk first (rarely asked: the XML sink's offsets).
+      guard(flush);
+      return size;
     },
     get error() {
       return error;
@@ -111,8 +114,8 @@ export function openOutput(dest: string, stdout: TextStream): Output {
     write(text) {
       if (!open) return;
       pending.push(text);
-      pendingBytes += Buffer.byteLength(text);
-      if (pendingBytes >= 65_536) guard(flush);
+      pendingChars += text.length;
+      if (pendingChars >= 65_536) guard(flush);
     },
     rewriteFrom(offset, text) {
       guard(() => {

@@ -117,14 +117,28 @@ interface HostState {
   readonly listed: Partial<Record<PortState, PortResult[] | null>>;
 }
 
+/** A probe in flight. Records are pooled (see launch): a full scan launches tens of thousands. */
 interface ProbeRecord {
-  readonly host: HostState;
-  readonly portIndex: number;
-  readonly tries: number;
-  readonly selfConnects: number;
+  /** The probe's id; a record back in the pool has id 0. */
+  id: number;
+  /** Uses of this record's slot so far (1..ID_ROUNDS, then round again). */
+  round: number;
+  host: HostState;
+  portIndex: number;
+  tries: number;
+  selfConnects: number;
   /** When this pair's first try went out (ms since the scan started). */
-  readonly firstSentAt: number;
+  firstSentAt: number;
 }
+
+/**
+ * Probe ids are slot + g × ID_SLOTS, g counting the slot's uses from 1 to ID_ROUNDS: the
+ * record is found by its slot without a map, a duplicate result for a finished probe finds
+ * another id there and is dropped, and ids stay small integers (V8 Smis: no heap number per
+ * probe). Slots are bounded by the probes in flight (≤ 1,000,000).
+ */
+const ID_SLOTS = 1 << 20;
+const ID_ROUNDS = 1023;
 
 const PENDING_CAP = 16_384;
 /**
@@ -154,7 +168,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   };
   const global = new CongestionWindow(timing.maxParallelism, Math.max(1, timing.minParallelism), timing.maxParallelism);
   const limiter = timing.maxRate > 0 ? new RateLimiter(timing.maxRate, performance.now()) : null;
-  const probes = new Map<number, ProbeRecord>();
+  /** Records by slot (id % ID_SLOTS), and the free slots. */
+  const records: ProbeRecord[] = [];
+  const freeSlots: number[] = [];
   const readyHosts: HostState[] = [];
   const active = new Set<HostState>();
   // Group-wide RTT: a new host starts from what its neighbours taught us, as nmap does.
@@ -163,7 +179,6 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   let groupHosts: HostState[] = [];
   let nextPair = 0;
   let pendingTotal = 0;
-  let nextId = 1;
   let nextRef = 1;
   let planDone = false;
   let finished = false;
@@ -263,8 +278,23 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       prober.addHost(h.ref, h.address.text, h.address.family);
       h.registered = true;
     }
-    const id = nextId++;
-    probes.set(id, { host: h, portIndex, tries, selfConnects, firstSentAt: tries === 1 && selfConnects === 0 ? Math.round(now - startedAt) : firstSentAt });
+    const slot = freeSlots.length > 0 ? freeSlots.pop()! : records.length;
+    const first = tries === 1 && selfConnects === 0 ? Math.round(now - startedAt) : firstSentAt;
+    const rec = records[slot];
+    let id: number;
+    if (rec === undefined) {
+      id = slot + ID_SLOTS;
+      records.push({ id, round: 1, host: h, portIndex, tries, selfConnects, firstSentAt: first });
+    } else {
+      rec.round = rec.round >= ID_ROUNDS ? 1 : rec.round + 1;
+      id = slot + ID_SLOTS * rec.round;
+      rec.id = id;
+      rec.host = h;
+      rec.portIndex = portIndex;
+      rec.tries = tries;
+      rec.selfConnects = selfConnects;
+      rec.firstSentAt = first;
+    }
     h.inFlight++;
     stats.inFlight++;
     stats.probesSent++;
@@ -279,14 +309,18 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     }
   }
 
-  /** Next fresh pair from the plan, moving to the next group when one is exhausted. */
-  function takeFresh(now: number): [HostState, number] | undefined {
+  /** The port index of the pair takeFresh returned last (no array per pair). */
+  let freshPort = 0;
+  /** Next fresh pair from the plan (its host; its port index in freshPort), moving to the next group when one is exhausted. */
+  function takeFresh(now: number): HostState | undefined {
     for (;;) {
       if (group !== undefined && nextPair < group.pairs) {
-        const [hi, pi] = group.pairAt(nextPair++);
-        const h = groupHosts[hi]!;
+        const code = group.codeAt(nextPair++);
+        const n = groupHosts.length;
+        const h = groupHosts[code % n]!;
         if (h.finished) continue; // host timed out
-        return [h, pi];
+        freshPort = Math.floor(code / n);
+        return h;
       }
       if (planDone) return undefined;
       group = plan.nextGroup();
@@ -350,9 +384,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       return true;
     }
     while (pendingTotal < PENDING_CAP) {
-      const fresh = takeFresh(now);
-      if (fresh === undefined) return false;
-      const [h, pi] = fresh;
+      const h = takeFresh(now);
+      if (h === undefined) return false;
+      const pi = freshPort;
       if (hostHasRoom(h, force)) {
         launch(h, pi, 1, 0, 0, now);
         return true;
@@ -377,9 +411,20 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   }
 
   function onResult(id: number, outcome: OutcomeCode, rttMs: number, ttl?: number, icmp?: IcmpReason): void {
-    const rec = probes.get(id);
-    if (rec === undefined) return;
-    probes.delete(id);
+    const slot = id % ID_SLOTS;
+    const rec = records[slot];
+    if (rec === undefined || rec.id !== id) return;
+    rec.id = 0;
+    // The slot goes back to the pool only after the record was read to the end (pump, below,
+    // launches new probes into other slots meanwhile).
+    try {
+      handleResult(rec, outcome, rttMs, ttl, icmp);
+    } finally {
+      freeSlots.push(slot);
+    }
+  }
+
+  function handleResult(rec: ProbeRecord, outcome: OutcomeCode, rttMs: number, ttl?: number, icmp?: IcmpReason): void {
     const h = rec.host;
     h.inFlight--;
     stats.inFlight--;
@@ -500,14 +545,15 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     return h.completions >= 64 && h.timeouts < h.completions / 2 ? Math.max(rule, Math.min(3, timing.maxRetries + 1)) : rule;
   }
 
-  // Results are immutable, so one ServiceInfo per port serves every host.
-  const services = new Map<number, ServiceInfo | null>();
+  // Results are immutable, so one ServiceInfo per port serves every host (indexed by port:
+  // an array lookup per result, not a map's).
+  const services: (ServiceInfo | null | undefined)[] = new Array<ServiceInfo | null | undefined>(65536);
   function serviceOf(port: number): ServiceInfo | undefined {
-    let s = services.get(port);
+    let s = services[port];
     if (s === undefined) {
       const name = opts.serviceName?.(port, proto);
       s = name === undefined ? null : { name, method: 'table', confidence: 3 };
-      services.set(port, s);
+      services[port] = s;
     }
     return s ?? undefined;
   }
@@ -515,18 +561,12 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   function decide(h: HostState, rec: ProbeRecord, state: PortState, reason: Reason, rttMs: number | null, ttl?: number): void {
     const port = ports[rec.portIndex]!;
     const service = serviceOf(port);
-    const result: PortResult = {
-      host: h.address.text,
-      hostname: h.hostname,
-      port,
-      proto,
-      state,
-      reason,
-      rttMs: rttMs === null ? null : Math.round(rttMs * 1000) / 1000,
-      tries: rec.tries,
-      service,
-    };
-    if (ttl !== undefined) (result as { reasonTtl?: number }).reasonTtl = ttl;
+    const rtt = rttMs === null ? null : Math.round(rttMs * 1000) / 1000;
+    // Two literals rather than adding reasonTtl afterwards: one shape each, no property store.
+    const result: PortResult =
+      ttl === undefined
+        ? { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service }
+        : { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service, reasonTtl: ttl };
     h.counts[state] = (h.counts[state] ?? 0) + 1;
     stats.counts[state] = (stats.counts[state] ?? 0) + 1;
     const rs = (h.reasons[state] ??= {});

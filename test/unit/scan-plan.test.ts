@@ -13,6 +13,9 @@ function drain(plan: ScanPlan<number>) {
     maxHosts = Math.max(maxHosts, g.hosts.length);
     for (let k = 0; k < g.pairs; k++) {
       const [h, p] = g.pairAt(k);
+      // The engine's compact form names the same pair.
+      const c = g.codeAt(k);
+      assert.deepEqual([c % g.hosts.length, Math.floor(c / g.hosts.length)], [h, p]);
       pairs.push(`${g.hosts[h]!.address}:${p}`);
     }
   }

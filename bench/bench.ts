@@ -105,8 +105,18 @@ async function runNmap(target: string): Promise<Run> {
   const xml = join(work, 'nmap.xml');
   rmSync(xml, { force: true });
   const t = await timed('nmap', [`-${technique}`, ...nmapArgs, '-p-', '-Pn', '-n', ...(target.includes(':') ? ['-6'] : []), '-oX', xml, target]);
+  if (t.error !== undefined || !existsSync(xml)) return { ...t, states: new Map(), error: t.error ?? 'no XML output' };
+  return { ...t, states: statesFromXml(xml) };
+}
+
+/**
+ * Every port's state from an nmap XML file: listed ports, then the ones folded into
+ * <extraports> (nmap 7.80+ and Portcullis name them in extrareasons' ports attribute; without
+ * it, a single extraports group still says what every unlisted port is). Both tools' files are
+ * read by this one function.
+ */
+function statesFromXml(xml: string): Map<number, string> {
   const states = new Map<number, string>();
-  if (t.error !== undefined || !existsSync(xml)) return { ...t, states, error: t.error ?? 'no XML output' };
   type Extra = { state: string; extrareasons?: { ports?: string }[] };
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => ['host', 'port', 'extraports', 'extrareasons'].includes(n) }).parse(readFileSync(xml, 'utf8')) as {
     nmaprun: { host?: { ports?: { port?: { portid: string; state: { state: string } }[]; extraports?: Extra[] } }[] };
@@ -118,21 +128,17 @@ async function runNmap(target: string): Promise<Run> {
   const extras = ports?.extraports ?? [];
   for (const ex of extras) for (const r of ex.extrareasons ?? []) if (r.ports !== undefined) for (const p of expand(r.ports)) states.set(p, ex.state);
   if (extras.length === 1 && states.size < 65535) for (let p = 1; p <= 65535; p++) if (!states.has(p)) states.set(p, extras[0]!.state);
-  return { ...t, states };
+  return states;
 }
 
 async function runPortcullis(target: string): Promise<Run> {
-  const out = join(work, 'portcullis.ndjson');
-  rmSync(out, { force: true });
-  const t = await timed(process.execPath, [BIN, 'scan', `-${technique}`, '-p-', '-Pn', '-n', ...scanArgs, '-oJ', out, target]);
-  const states = new Map<number, string>();
-  if (t.error !== undefined || !existsSync(out)) return { ...t, states, error: t.error ?? 'no NDJSON output' };
-  for (const line of readFileSync(out, 'utf8').split('\n')) {
-    if (line === '') continue;
-    const r = JSON.parse(line) as { type?: string; port?: number; proto?: string; state?: string };
-    if (r.type === 'port' && r.proto !== 'udp' && r.port !== undefined && r.state !== undefined) states.set(r.port, r.state);
-  }
-  return { ...t, states };
+  // The same output as nmap's, read the same way: both tools write XML with the ports of each
+  // collapsed state named per reason.
+  const xml = join(work, 'portcullis.xml');
+  rmSync(xml, { force: true });
+  const t = await timed(process.execPath, [BIN, 'scan', `-${technique}`, '-p-', '-Pn', '-n', ...scanArgs, '-oX', xml, target]);
+  if (t.error !== undefined || !existsSync(xml)) return { ...t, states: new Map(), error: t.error ?? 'no XML output' };
+  return { ...t, states: statesFromXml(xml) };
 }
 
 // ---- comparing -----------------------------------------------------------------------------

@@ -133,6 +133,15 @@ export interface ServiceInfo {
   readonly confidence: number;
 }
 
+/** Ports of one state collapsed into a count (see HostReport.notShown). */
+export interface NotShown {
+  readonly state: PortState;
+  readonly count: number;
+  readonly reasons: Readonly<Record<string, number>>;
+  /** The ports per reason, ascending; absent where a report was made without them. */
+  readonly ports?: Readonly<Record<string, readonly number[]>>;
+}
+
 /** Per-host summary emitted when every port of a host has a state. */
 export interface HostReport {
   readonly host: string;
@@ -151,8 +160,11 @@ export interface HostReport {
   readonly statusTtl?: number | undefined;
   /** Ports worth listing (see `notShown` for the rest), sorted by proto then port. */
   readonly ports: readonly PortResult[];
-  /** States collapsed into a count, as nmap's "Not shown: 65530 closed tcp ports". */
-  readonly notShown: readonly { readonly state: PortState; readonly count: number; readonly reasons: Readonly<Record<string, number>> }[];
+  /**
+   * States collapsed into a count, as nmap's "Not shown: 65530 closed tcp ports"; `ports`
+   * names them per reason (ascending), as nmap's XML does in extrareasons since 7.80.
+   */
+  readonly notShown: readonly NotShown[];
   /** Count of ports per state. */
   readonly counts: Readonly<Partial<Record<PortState, number>>>;
   readonly startedAt: number;

@@ -105,7 +105,8 @@ export function hostRecord(h: HostReport): Record<string, unknown> {
     status_reason: h.statusReason,
     status_ttl: h.statusTtl,
     counts: h.counts,
-    not_shown: h.notShown,
+    // Every port already has its own record in this format: the counts are enough here.
+    not_shown: h.notShown.map((n) => ({ state: n.state, count: n.count, reasons: n.reasons })),
     open_ports: h.ports.filter((p) => p.state === 'open').map((p) => p.port),
     srtt_ms: h.srttMs,
     started_at: new Date(h.startedAt).toISOString(),

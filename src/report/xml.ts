@@ -5,6 +5,7 @@
  * any moment, even after the process is killed.
  */
 import type { HostReport, ScanHeader, ScanSummary } from '../core/types.js';
+import { formatPortList } from '../core/port-spec.js';
 import { escapeXml as x } from './escape.js';
 import { closeOutput, type Output } from './output-file.js';
 import type { ReportSink } from './sink.js';
@@ -23,7 +24,11 @@ export function renderXmlHost(h: HostReport): string {
   parts.push('<ports>');
   for (const n of h.notShown) {
     parts.push(`<extraports state="${n.state}" count="${n.count}">`);
-    for (const [reason, count] of Object.entries(n.reasons)) parts.push(`<extrareasons reason="${x(reason)}" count="${count}" proto="${h.proto}"/>`);
+    // As nmap 7.80+: each reason names its ports, so the file says what every port is.
+    for (const [reason, count] of Object.entries(n.reasons)) {
+      const ports = n.ports?.[reason];
+      parts.push(`<extrareasons reason="${x(reason)}" count="${count}" proto="${h.proto}"${ports !== undefined && ports.length > 0 ? ` ports="${formatPortList(ports)}"` : ''}/>`);
+    }
     parts.push('</extraports>');
   }
   for (const p of h.ports) {

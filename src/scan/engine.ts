@@ -115,6 +115,8 @@ interface HostState {
   readonly reasons: Partial<Record<PortState, Record<string, number>>>;
   /** Listed ports per state; a state's list is dropped (null) once it passes the threshold. */
   readonly listed: Partial<Record<PortState, PortResult[] | null>>;
+  /** Per port index, the (state, reason) it was decided with (see comboOf); 0 = not decided. */
+  readonly decided: Uint16Array;
 }
 
 /** A probe in flight. Records are pooled (see launch): a full scan launches tens of thousands. */
@@ -232,6 +234,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       counts: {},
       reasons: {},
       listed: {},
+      decided: new Uint16Array(ports.length),
     };
   }
 
@@ -567,6 +570,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       ttl === undefined
         ? { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service }
         : { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service, reasonTtl: ttl };
+    h.decided[rec.portIndex] = comboOf(state, reason);
     h.counts[state] = (h.counts[state] ?? 0) + 1;
     stats.counts[state] = (stats.counts[state] ?? 0) + 1;
     const rs = (h.reasons[state] ??= {});
@@ -600,13 +604,43 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     sink.host(buildReport(h));
   }
 
+  // Every (state, reason) a port was decided with, numbered from 1: a host keeps one small
+  // number per port, which names the ports collapsed into "not shown" in its report.
+  const combos: { readonly state: PortState; readonly reason: string }[] = [{ state: 'open', reason: '' }];
+  const comboIds = new Map<PortState, Map<string, number>>();
+  function comboOf(state: PortState, reason: string): number {
+    let byReason = comboIds.get(state);
+    if (byReason === undefined) comboIds.set(state, (byReason = new Map<string, number>()));
+    let id = byReason.get(reason);
+    if (id === undefined) {
+      id = combos.length;
+      combos.push({ state, reason });
+      byReason.set(reason, id);
+    }
+    return id;
+  }
+
   function buildReport(h: HostState): HostReport {
     const listedPorts: PortResult[] = [];
-    const notShown: { state: PortState; count: number; reasons: Record<string, number> }[] = [];
+    const notShown: { state: PortState; count: number; reasons: Record<string, number>; ports: Record<string, number[]> }[] = [];
+    const collapsed = new Map<PortState, Record<string, number[]>>();
     for (const state of Object.keys(h.counts) as PortState[]) {
       const list = h.listed[state];
-      if (list === null || list === undefined) notShown.push({ state, count: h.counts[state] ?? 0, reasons: h.reasons[state] ?? {} });
-      else listedPorts.push(...list);
+      if (list === null || list === undefined) {
+        const byReason: Record<string, number[]> = {};
+        collapsed.set(state, byReason);
+        notShown.push({ state, count: h.counts[state] ?? 0, reasons: h.reasons[state] ?? {}, ports: byReason });
+      } else listedPorts.push(...list);
+    }
+    if (collapsed.size > 0) {
+      for (let i = 0; i < h.decided.length; i++) {
+        const c = h.decided[i]!;
+        if (c === 0) continue;
+        const combo = combos[c]!;
+        const byReason = collapsed.get(combo.state);
+        if (byReason !== undefined) (byReason[combo.reason] ??= []).push(ports[i]!);
+      }
+      for (const byReason of collapsed.values()) for (const list of Object.values(byReason)) list.sort((a, b) => a - b);
     }
     listedPorts.sort((a, b) => a.port - b.port);
     notShown.sort((a, b) => b.count - a.count);

@@ -63,7 +63,7 @@ export function withDetection(r: PortResult, d: StageDetection): PortResult {
 export function reopenedReport(rep: HostReport, done: ReadonlyMap<string, PortResult>, opened: readonly { readonly result: PortResult; readonly wasReason: string }[]): HostReport {
   const listed = new Set(rep.ports.map(key));
   const ports = rep.ports.map((p) => done.get(key(p)) ?? p);
-  const notShown = rep.notShown.map((e) => ({ ...e, reasons: { ...e.reasons } }));
+  const notShown = rep.notShown.map((e) => ({ ...e, reasons: { ...e.reasons }, ports: e.ports === undefined ? undefined : ({ ...e.ports }) }));
   const counts: Partial<Record<PortState, number>> = { ...rep.counts };
   for (const { result, wasReason } of opened) {
     counts['open|filtered'] = (counts['open|filtered'] ?? 1) - 1;
@@ -76,11 +76,18 @@ export function reopenedReport(rep: HostReport, done: ReadonlyMap<string, PortRe
       const left = (e.reasons[wasReason] ?? 1) - 1;
       if (left > 0) e.reasons[wasReason] = left;
       else delete e.reasons[wasReason];
+      const listed = e.ports?.[wasReason];
+      if (e.ports !== undefined && listed !== undefined) {
+        const rest = listed.filter((p) => p !== result.port);
+        if (rest.length > 0) e.ports[wasReason] = rest;
+        else delete e.ports[wasReason];
+      }
     }
   }
   if (counts['open|filtered'] === 0) delete counts['open|filtered'];
   ports.sort((a, b) => (a.proto === b.proto ? a.port - b.port : a.proto < b.proto ? -1 : 1));
-  return { ...rep, ports, notShown: notShown.filter((e) => e.count > 0), counts };
+  const kept = notShown.filter((e) => e.count > 0).map(({ ports: byReason, ...e }) => (byReason === undefined ? e : { ...e, ports: byReason }));
+  return { ...rep, ports, notShown: kept, counts };
 }
 
 /**

@@ -69,6 +69,9 @@ test('engine gives every port exactly one state with the right reason', async ()
   assert.deepEqual(r.ports.map((p) => p.port), [22, 80]);
   assert.deepEqual(r.notShown.map((n) => [n.state, n.count]), [['closed', 797], ['filtered', 201]]);
   assert.deepEqual(r.notShown[1]?.reasons, { 'admin-prohibited': 100, 'no-response': 101 });
+  // The collapsed ports are named per reason, ascending (what -oX writes as nmap 7.80+ does).
+  assert.deepEqual(r.notShown[0]?.ports, { 'conn-refused': range(1, 799).filter((p) => p !== 22 && p !== 80) });
+  assert.deepEqual(r.notShown[1]?.ports, { 'admin-prohibited': range(800, 899), 'no-response': range(900, 1000) });
 });
 
 test('engine probes silent ports twice on a firewalled host that never lost a probe', async () => {

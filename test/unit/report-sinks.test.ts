@@ -94,6 +94,21 @@ test('renderXmlHost writes nmap elements and escapes hostile names', () => {
   assert.equal(doc.host.times['@_srtt'], '350');
 });
 
+test('renderXmlHost names the collapsed ports of each reason in nmap\'s compact form', () => {
+  const h: HostReport = {
+    ...hostReport,
+    notShown: [
+      { state: 'closed', count: 6, reasons: { reset: 6 }, ports: { reset: [1, 2, 3, 7, 9, 10] } },
+      { state: 'filtered', count: 3, reasons: { 'admin-prohibited': 1, 'no-response': 2 }, ports: { 'admin-prohibited': [8], 'no-response': [4, 5] } },
+    ],
+  };
+  const xml = renderXmlHost(h);
+  assert.equal(XMLValidator.validate(xml), true);
+  assert.match(xml, /<extrareasons reason="reset" count="6" proto="tcp" ports="1-3,7,9-10"\/>/);
+  assert.match(xml, /<extrareasons reason="admin-prohibited" count="1" proto="tcp" ports="8"\/>/);
+  assert.match(xml, /<extrareasons reason="no-response" count="2" proto="tcp" ports="4-5"\/>/);
+});
+
 test('every sink accepts end() twice and end() without begin()', async () => {
   for (const format of ['normal', 'ndjson', 'xml', 'csv'] as const) {
     const chunks: string[] = [];

@@ -301,7 +301,8 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     h.inFlight++;
     stats.inFlight++;
     stats.probesSent++;
-    lastSendAt = now;
+    // Only --scan-delay reads it: a double stored per probe would be a heap number per probe.
+    if (timing.scanDelayMs > 0) lastSendAt = now;
     prober.probe(id, h.ref, ports[portIndex]!, timeoutFor(h), tries);
   }
 

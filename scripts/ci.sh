@@ -56,4 +56,7 @@ step "tests on $(node --version)"
 node scripts/run-tests.mjs
 
 step "tests on Node 24 (current LTS)"
-npx -y -p node@24 node scripts/run-tests.mjs
+# This pass checks that everything runs on the current LTS. It leaves out the two UDP tests that
+# wait on this machine's default ICMP rate limit (about 200 s spent in the kernel's one-per-second
+# pacing, not in Node): the pass above runs them. Both passes together stay under 20 minutes.
+npx -y -p node@24 node scripts/run-tests.mjs "--test-skip-pattern=default ICMP limits"

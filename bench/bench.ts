@@ -123,8 +123,6 @@ function statesFromXml(xml: string): Map<number, string> {
   };
   const ports = doc.nmaprun.host?.[0]?.ports;
   for (const p of ports?.port ?? []) states.set(Number(p.portid), p.state.state);
-  // Ports folded into <extraports>: nmap 7.80+ lists them in extrareasons' ports attribute;
-  // without it, a single extraports group still says what every unlisted port is.
   const extras = ports?.extraports ?? [];
   for (const ex of extras) for (const r of ex.extrareasons ?? []) if (r.ports !== undefined) for (const p of expand(r.ports)) states.set(p, ex.state);
   if (extras.length === 1 && states.size < 65535) for (let p = 1; p <= 65535; p++) if (!states.has(p)) states.set(p, extras[0]!.state);

@@ -62,19 +62,6 @@ typedef struct {
   double rtt;
 } result_t;
 
-/* A growable array of T under no lock of its own. */
-#define VEC(T) struct { T *v; size_t n, cap; }
-#define VEC_PUSH(vec, item) (((vec).n < (vec).cap || vec_grow((void **)&(vec).v, &(vec).cap, sizeof *(vec).v)) ? ((vec).v[(vec).n++] = (item), 1) : 0)
-
-static int vec_grow(void **v, size_t *cap, size_t size) {
-  size_t n = *cap == 0 ? 256 : *cap * 2;
-  void *p = realloc(*v, n * size);
-  if (p == NULL) return 0;
-  *v = p;
-  *cap = n;
-  return 1;
-}
-
 /* A pending socket; `gen` tells a live deadline-heap entry from a stale one (fds are reused). */
 typedef struct {
   double id;

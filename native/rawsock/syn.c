@@ -82,18 +82,6 @@ typedef struct {
   uint8_t from[16];
 } res_t;
 
-#define VEC(T) struct { T *v; size_t n, cap; }
-#define VEC_PUSH(vec, item) (((vec).n < (vec).cap || vec_grow((void **)&(vec).v, &(vec).cap, sizeof *(vec).v)) ? ((vec).v[(vec).n++] = (item), 1) : 0)
-
-static int vec_grow(void **v, size_t *cap, size_t size) {
-  size_t n = *cap == 0 ? 256 : *cap * 2;
-  void *p = realloc(*v, n * size);
-  if (p == NULL) return 0;
-  *v = p;
-  *cap = n;
-  return 1;
-}
-
 typedef struct {
   int used;
   int family;
@@ -995,16 +983,34 @@ static napi_value js_watch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value push_req(napi_env env, ctx_t *c, const req_t *r, size_t count) {
+/* Queues requests in order, all or none, and wakes the thread if it sleeps. `fill(i, out)` writes the i-th. */
+static napi_value push_reqs(napi_env env, ctx_t *c, size_t count, void (*fill)(size_t i, req_t *out, const void *arg), const void *arg) {
   pthread_mutex_lock(&c->lock);
-  int ok = 1;
-  for (size_t i = 0; i < count && ok; i++) ok = VEC_PUSH(c->queue, r[i]);
+  int ok = VEC_RESERVE(c->queue, count);
+  if (ok) {
+    for (size_t i = 0; i < count; i++) fill(i, &c->queue.v[c->queue.n + i], arg);
+    c->queue.n += count;
+  }
   int w = ok && c->sleeping;
   if (w) c->sleeping = 0;
   pthread_mutex_unlock(&c->lock);
   if (!ok) return throw_errno(env, "submit", ENOMEM);
   if (w) wake(c);
   return NULL;
+}
+
+static void copy_req(size_t i, req_t *out, const void *arg) { *out = ((const req_t *)arg)[i]; }
+
+/* The i-th probe of a submit() batch: [id, slot, port, timeoutMs, try]. */
+static void probe_req(size_t i, req_t *out, const void *arg) {
+  const double *q = (const double *)arg + i * REQ_FIELDS;
+  memset(out, 0, sizeof *out);
+  out->type = REQ_PROBE;
+  out->id = q[0];
+  out->slot = (uint32_t)q[1];
+  out->port = (uint16_t)q[2];
+  out->timeout_ms = q[3];
+  out->tries = (uint16_t)q[4];
 }
 
 /* host(ctx, slot, family, src, dst, scope, pseudoSum) */
@@ -1032,7 +1038,7 @@ static napi_value js_host(napi_env env, napi_callback_info info) {
   memcpy(r.dst, dst, dl);
   r.scope = scope;
   r.pseudo = pseudo;
-  return push_req(env, c, &r, 1);
+  return push_reqs(env, c, 1, copy_req, &r);
 }
 
 /* forget(ctx, slot) */
@@ -1049,7 +1055,7 @@ static napi_value js_forget(napi_env env, napi_callback_info info) {
   memset(&r, 0, sizeof r);
   r.type = REQ_FORGET;
   r.slot = (uint32_t)slot;
-  return push_req(env, c, &r, 1);
+  return push_reqs(env, c, 1, copy_req, &r);
 }
 
 /* submit(ctx, requests: Float64Array, count): [id, slot, port, timeoutMs, try] each */
@@ -1073,25 +1079,7 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
       return throw_arg(env, "submit: a request is out of range");
     }
   }
-  pthread_mutex_lock(&c->lock);
-  int ok = 1;
-  for (int32_t i = 0; i < count && ok; i++) {
-    const double *q = d + (size_t)i * REQ_FIELDS;
-    req_t r;
-    r.type = REQ_PROBE;
-    r.id = q[0];
-    r.slot = (uint32_t)q[1];
-    r.port = (uint16_t)q[2];
-    r.timeout_ms = q[3];
-    r.tries = (uint16_t)q[4];
-    ok = VEC_PUSH(c->queue, r);
-  }
-  int w = ok && c->sleeping;
-  if (w) c->sleeping = 0;
-  pthread_mutex_unlock(&c->lock);
-  if (!ok) return throw_errno(env, "submit", ENOMEM);
-  if (w) wake(c);
-  return NULL;
+  return push_reqs(env, c, (size_t)count, probe_req, d);
 }
 
 static napi_value js_ref(napi_env env, napi_callback_info info) {

@@ -48,10 +48,13 @@
 #include "addon.h"
 
 #define RESULTS 1024
+/* Results per callback: between two, the JS side hands over the probes they freed, so this thread
+   is not left idle while the main thread works through a long backlog. */
+#define DELIVER_CHUNK 128
 #define RESULT_FIELDS 8
 #define REQ_FIELDS 5
 #define SYN_LEN 24
-#define SEND_CHUNK 256
+#define SEND_CHUNK 64
 #define RECV_CHUNK 64
 #define SNAPLEN 256
 #define CTRL_LEN 128
@@ -690,6 +693,8 @@ static void *run(void *arg) {
         if (sb->n == SEND_CHUNK) {
           flush_sends(c, sb);
           drain_all(c, rb);
+          /* Hand these answers over now: the main thread works on them while we send on. */
+          publish(c);
         }
       } else {
         flush_sends(c, sb); /* probes before a host change go out under the old registration */
@@ -776,8 +781,8 @@ static void on_notify(uv_poll_t *h, int status, int events) {
   napi_value cb, recv;
   napi_get_reference_value(c->env, c->callback, &cb);
   napi_get_undefined(c->env, &recv);
-  for (size_t off = 0; off < n && !c->closed; off += RESULTS) {
-    size_t m = n - off < RESULTS ? n - off : RESULTS;
+  for (size_t off = 0; off < n && !c->closed; off += DELIVER_CHUNK) {
+    size_t m = n - off < DELIVER_CHUNK ? n - off : DELIVER_CHUNK;
     for (size_t i = 0; i < m; i++) {
       memcpy(c->results + RESULT_FIELDS * i, v[off + i].f, sizeof v[off + i].f);
       memcpy(c->froms + 16 * i, v[off + i].from, 16);

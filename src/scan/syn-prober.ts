@@ -18,6 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
+import { IdSet } from '../core/id-set.js';
 import { parseIp } from '../core/ip.js';
 import type { IcmpReason } from '../core/types.js';
 import { addressBytes, addressText } from '../core/packet/address.js';
@@ -73,6 +74,8 @@ export const SOURCE_PORTS = 8;
 
 /** Numbers per queued probe: [id, slot, port, timeoutMs, try]. */
 const REQUEST_FIELDS = 5;
+/** Probes queued by one batch of results that are handed over at once (see onResults). */
+const HANDOVER_AT = 32;
 /** Probes queued per submit call at most (a bigger turn is submitted in several). */
 const REQUEST_BATCH = 4096;
 
@@ -114,8 +117,8 @@ export class SynProber implements Prober {
   private readonly hosts = new Map<number, Host>();
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
-  /** Probes asked for and not yet reported, with their host's family (for ICMP codes). */
-  private readonly pending = new Map<number, 4 | 6>();
+  /** Probes asked for and not yet reported. */
+  private readonly pending = new IdSet(1024);
   private requests = new Float64Array(REQUEST_FIELDS * REQUEST_BATCH);
   private queued = 0;
   private flushQueued = false;
@@ -189,7 +192,7 @@ export class SynProber implements Prober {
       return;
     }
     if (this.pending.size === 0) this.api.syn.ref(this.ctx, true);
-    this.pending.set(id, host.family);
+    this.pending.add(id);
     const t = Math.max(1, Math.min(65535, tries));
     if (host.failed !== null) {
       const outcome = host.failed;
@@ -206,7 +209,7 @@ export class SynProber implements Prober {
     this.closed = true;
     // Joins the packet thread: nothing reads or writes the sockets after this.
     this.api.syn.close(this.ctx);
-    for (const id of [...this.pending.keys()]) this.settle(id, Outcome.Timeout, 0);
+    for (const id of this.pending.values()) this.settle(id, Outcome.Timeout, 0);
     for (const s of this.sockets.values()) {
       if (typeof s === 'number') continue;
       this.api.close(s.tcp);
@@ -282,8 +285,7 @@ export class SynProber implements Prober {
       for (let i = 0; i < count; i++) {
         const o = i * f;
         const id = r[o]!;
-        const family = this.pending.get(id);
-        if (family === undefined) continue;
+        if (!this.pending.has(id)) continue;
         const code = r[o + 1]!;
         const rtt = r[o + 2]!;
         if (code === 0) this.settle(id, Outcome.Open, rtt, r[o + 3]);
@@ -291,12 +293,17 @@ export class SynProber implements Prober {
         else if (code === 2) {
           const type = r[o + 4]!;
           const icode = r[o + 5]!;
-          const from = this.froms.subarray(16 * i, 16 * i + (r[o + 6] === 4 ? 4 : 16));
+          // An ICMP error comes in the probe's own family (ICMPv4 for IPv4, ICMPv6 for IPv6).
+          const family = r[o + 6] === 4 ? 4 : 6;
+          const from = this.froms.subarray(16 * i, 16 * i + (family === 4 ? 4 : 16));
           // The packet thread passes only the codes unreachReason names; the fallback is for form's sake.
           this.settle(id, Outcome.Icmp, rtt, r[o + 3], unreachReason(family, type, icode) ?? 'icmp-unreach', { type, code: icode, from: addressText(from) });
         } else if (code === 3) this.settle(id, Outcome.Timeout, rtt);
         else this.settle(id, outcomeOfErrno(ERRNO_NAME.get(-code)), 0);
       }
+      // The probes these answers freed go now, not after the rest of the backlog: the packet
+      // thread sends them while we read on.
+      if (this.queued >= HANDOVER_AT) this.flush();
     } catch (err) {
       // Called from the addon's poll callback, which cannot raise it: raise it as uncaught.
       queueMicrotask(() => {

@@ -5,7 +5,7 @@
 import { invalidOption, isPortcullisError, PortcullisError, t, type Bilingual } from '../core/errors.js';
 import { parseTargetFile } from '../core/target-spec.js';
 import type { ScanEvent, ScanSummary } from '../core/types.js';
-import { openSink, type ReportSink } from '../report/sink.js';
+import { openSink, writesEveryPort, type ReportSink } from '../report/sink.js';
 import { escapeTerminal } from '../report/escape.js';
 import { MultiSink } from '../report/sinks.js';
 import { resolveScanOptions, type ScanOptions, type ScanProgress } from '../scan/options.js';
@@ -96,6 +96,7 @@ async function runScan(
     udp: o.udpScan,
     udpFast: o.udpFast,
     verify: o.verify,
+    portEvents: (o.outputs ?? []).some((x) => writesEveryPort(x.format)) ? 'all' : 'listed',
     serviceDetection: o.serviceDetection,
     versionIntensity: o.versionIntensity,
     serviceTiming: o.versionTimeout === undefined ? undefined : { totalMs: Math.max(1, Math.round(o.versionTimeout)) },
@@ -130,10 +131,10 @@ async function runScan(
   const sinks: ReportSink[] = [];
   try {
     if (!outputs.some((x) => x.dest === '-')) {
-      sinks.push(openSink('normal', '-', { color, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang, explain: o.explain ?? false }));
+      sinks.push(await openSink('normal', '-', { color, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang, explain: o.explain ?? false }));
     }
     for (const out of outputs) {
-      sinks.push(openSink(out.format, out.dest, { color: false, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang, explain: o.explain ?? false }));
+      sinks.push(await openSink(out.format, out.dest, { color: false, reason: o.reason ?? false, openOnly: o.open ?? false, verbose: o.verbose ?? 0, lang, explain: o.explain ?? false }));
     }
   } catch (err) {
     for (const s of sinks) await s.end(abortedSummary()).catch(() => undefined);

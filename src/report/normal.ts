@@ -8,7 +8,6 @@ import type { HostReport, PortResult, PortState, ScanHeader, ScanSummary, ScanWa
 import { escapeTerminal } from './escape.js';
 import { messages } from './messages.js';
 import type { RiskInfo } from '../identify/risk.js';
-import { riskOf } from './records.js';
 import { closeOutput, type Output } from './output-file.js';
 import type { ReportSink, SinkOptions } from './sink.js';
 
@@ -131,7 +130,7 @@ export function renderHost(h: HostReport, opts: SinkOptions): string {
       const cols = pad(table[i]!);
       cols[1] = paint(p.state, cols[1]!);
       lines.push(cols.join(' ').trimEnd());
-      const risk = opts.explain === true && p.state === 'open' ? riskOf(p, opts.lang ?? 'en') : undefined;
+      const risk = opts.explain === true && p.state === 'open' ? opts.risk?.(p, opts.lang ?? 'en') : undefined;
       if (p.tls !== undefined) lines.push(`${risk !== undefined ? '|' : '|_'}${escapeTerminal(formatTls(p.tls))}`);
       if (risk !== undefined) lines.push(...formatRisk(risk, m));
     });
@@ -147,7 +146,9 @@ export class NormalSink implements ReportSink {
   constructor(
     private readonly out: Output,
     private opts: SinkOptions,
-  ) {}
+  ) {
+    if (opts.explain === true && opts.risk === undefined) throw new TypeError('NormalSink: explain needs the risk lookup (opts.risk)');
+  }
 
   begin(header: ScanHeader): void {
     // As nmap: the VERSION column appears when -sV ran, even where nothing was found.

@@ -1,11 +1,9 @@
 /** The report sink interface and the factory that opens one per output format. */
 import type { HostReport, PortResult, ScanHeader, ScanSummary, ScanWarning } from '../core/types.js';
+import type { RiskInfo } from '../identify/risk.js';
 import type { Lang } from './messages.js';
 import { openOutput, type TextStream } from './output-file.js';
 import { NormalSink } from './normal.js';
-import { NdjsonSink } from './ndjson.js';
-import { CsvSink } from './csv.js';
-import { XmlSink } from './xml.js';
 
 /** Receives a scan's events in order and writes them somewhere. */
 export interface ReportSink {
@@ -20,6 +18,15 @@ export interface ReportSink {
 /** Output formats (-oN, -oJ, -oX, -oC). */
 export type OutputFormat = 'normal' | 'ndjson' | 'xml' | 'csv';
 
+/**
+ * Whether a format writes every port as it is decided (one line each) rather than reading the
+ * collapsed ones from the host reports: a scan writing only the others can skip their events
+ * (ScanOptions.portEvents 'listed').
+ */
+export function writesEveryPort(format: OutputFormat): boolean {
+  return format === 'ndjson' || format === 'csv';
+}
+
 /** Presentation options shared by the sinks. */
 export interface SinkOptions {
   readonly color?: boolean;
@@ -31,21 +38,39 @@ export interface SinkOptions {
   readonly versionColumn?: boolean;
   /** Normal output: the risk explanation under each open port (--explain). */
   readonly explain?: boolean;
+  /** Where --explain reads each open port's risk from (openSink loads it when explain is set). */
+  readonly risk?: RiskLookup;
   /** Where '-' writes; defaults to process.stdout. */
   readonly stdout?: TextStream;
 }
 
-/** Opens a sink writing `format` to `dest` ('-' = stdout). Throws PC_OUTPUT_FILE. */
-export function openSink(format: OutputFormat, dest: string, opts: SinkOptions = {}): ReportSink {
-  const out = openOutput(dest, opts.stdout ?? process.stdout);
+/** The risk knowledge of an open port (report/records.ts riskOf). */
+export type RiskLookup = (p: PortResult, lang: Lang) => RiskInfo | undefined;
+
+/**
+ * Opens a sink writing `format` to `dest` ('-' = stdout). Throws PC_OUTPUT_FILE. Only the
+ * terminal's format is loaded with this module: the others, and the risk tables (~150 KB of
+ * code) that NDJSON and --explain need, are imported here when asked for, so a scan that does
+ * not write them does not pay their start-up.
+ */
+export async function openSink(format: OutputFormat, dest: string, opts: SinkOptions = {}): Promise<ReportSink> {
+  // Everything is loaded before the file is created: nothing is left half-made.
   switch (format) {
-    case 'normal':
-      return new NormalSink(out, opts);
-    case 'ndjson':
-      return new NdjsonSink(out, opts.lang);
-    case 'csv':
-      return new CsvSink(out);
-    case 'xml':
-      return new XmlSink(out);
+    case 'normal': {
+      const risk = opts.explain === true ? (opts.risk ?? (await import('./records.js')).riskOf) : opts.risk;
+      return new NormalSink(openOutput(dest, opts.stdout ?? process.stdout), { ...opts, risk });
+    }
+    case 'ndjson': {
+      const { NdjsonSink } = await import('./ndjson.js');
+      return new NdjsonSink(openOutput(dest, opts.stdout ?? process.stdout), opts.lang);
+    }
+    case 'csv': {
+      const { CsvSink } = await import('./csv.js');
+      return new CsvSink(openOutput(dest, opts.stdout ?? process.stdout));
+    }
+    case 'xml': {
+      const { XmlSink } = await import('./xml.js');
+      return new XmlSink(openOutput(dest, opts.stdout ?? process.stdout));
+    }
   }
 }

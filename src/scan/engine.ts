@@ -55,7 +55,19 @@ export interface EngineOptions {
 
 /** Where the engine delivers results. Calls are synchronous and in order. */
 export interface EngineSink {
+  /**
+   * Every port's result (everyPort true or absent); with everyPort false, only the results its
+   * host's report lists one by one: open ports, and other states while they stay under the
+   * collapse threshold.
+   */
   port(result: PortResult): void;
+  /**
+   * False when the consumer reads the other ports from the host reports only (their notShown
+   * ranges): the engine then builds no result object for them, and calls `tally` instead.
+   */
+  readonly everyPort?: boolean;
+  /** A port decided without a result object (everyPort false): its host and state. */
+  tally?(host: string, state: PortState): void;
   host(report: HostReport): void;
   /** True when the consumer is behind; the engine stops launching until `resume` is called. */
   readonly congested?: () => boolean;
@@ -159,6 +171,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   const verdicts = VERDICTS[opts.kind ?? 'connect'];
   const plan = new ScanPlan(opts.targets, ports.length, { seed: opts.seed, sequential: opts.sequential });
   const collapseAbove = opts.collapseAbove ?? 25;
+  const everyPort = sink.everyPort ?? true;
+  let portsAscending = true;
+  for (let i = 1; i < ports.length && portsAscending; i++) portsAscending = ports[i - 1]! < ports[i]!;
   const stats: EngineStats = {
     probesSent: 0,
     pairsDone: 0,
@@ -563,28 +578,34 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   }
 
   function decide(h: HostState, rec: ProbeRecord, state: PortState, reason: Reason, rttMs: number | null, ttl?: number): void {
-    const port = ports[rec.portIndex]!;
-    const service = serviceOf(port);
-    const rtt = rttMs === null ? null : Math.round(rttMs * 1000) / 1000;
-    // Two literals rather than adding reasonTtl afterwards: one shape each, no property store.
-    const result: PortResult =
-      ttl === undefined
-        ? { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service }
-        : { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service, reasonTtl: ttl };
     h.decided[rec.portIndex] = comboOf(state, reason);
     h.counts[state] = (h.counts[state] ?? 0) + 1;
     stats.counts[state] = (stats.counts[state] ?? 0) + 1;
     const rs = (h.reasons[state] ??= {});
     rs[reason] = (rs[reason] ?? 0) + 1;
     const list = h.listed[state];
-    if (list === undefined) h.listed[state] = [result];
-    else if (list !== null) {
-      if (state !== 'open' && list.length >= collapseAbove) h.listed[state] = null;
-      else list.push(result);
-    }
+    // Listed one by one in the host's report: every open port; another state until it has more
+    // ports than the threshold (then its list is dropped for good and the report names its
+    // ports by range from `decided`).
+    const listed = list === undefined || (list !== null && (state === 'open' || list.length < collapseAbove));
+    if (!listed && list !== null) h.listed[state] = null;
+    if (listed || everyPort) {
+      const port = ports[rec.portIndex]!;
+      const service = serviceOf(port);
+      const rtt = rttMs === null ? null : Math.round(rttMs * 1000) / 1000;
+      // Two literals rather than adding reasonTtl afterwards: one shape each, no property store.
+      const result: PortResult =
+        ttl === undefined
+          ? { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service }
+          : { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service, reasonTtl: ttl };
+      if (listed) {
+        if (list === undefined) h.listed[state] = [result];
+        else list.push(result);
+      }
+      sink.port(result);
+    } else sink.tally?.(h.address.text, state);
     h.remaining--;
     stats.pairsDone++;
-    sink.port(result);
     if (h.remaining === 0) completeHost(h);
   }
 
@@ -634,14 +655,30 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       } else listedPorts.push(...list);
     }
     if (collapsed.size > 0) {
-      for (let i = 0; i < h.decided.length; i++) {
-        const c = h.decided[i]!;
-        if (c === 0) continue;
-        const combo = combos[c]!;
-        const byReason = collapsed.get(combo.state);
-        if (byReason !== undefined) (byReason[combo.reason] ??= []).push(ports[i]!);
+      // One pass over the host's ports (65,535 for -p-), each going to its (state, reason) list
+      // through an array indexed by combo: no map lookup per port.
+      const lists: (number[] | undefined)[] = [];
+      const wanted = combos.map((c) => collapsed.has(c.state));
+      const decided = h.decided;
+      for (let i = 0; i < decided.length; i++) {
+        const c = decided[i]!;
+        if (c === 0 || !wanted[c]!) continue;
+        let list = lists[c];
+        if (list === undefined) {
+          const combo = combos[c]!;
+          list = lists[c] = [];
+          collapsed.get(combo.state)![combo.reason] = list;
+        }
+        list.push(ports[i]!);
       }
-      for (const byReason of collapsed.values()) for (const list of Object.values(byReason)) list.sort((a, b) => a - b);
+      // In port order already when the port list is (it is for every port spec: see collect).
+      if (!portsAscending) {
+        for (const list of lists) {
+          if (list === undefined) continue;
+          const sorted = Float64Array.from(list).sort();
+          for (let k = 0; k < sorted.length; k++) list[k] = sorted[k]!;
+        }
+      }
     }
     listedPorts.sort((a, b) => a.port - b.port);
     notShown.sort((a, b) => b.count - a.count);

@@ -123,6 +123,17 @@ export function guardOpenPorts(inner: EngineSink, opts: OpenGuardOptions): Engin
       h.report = report;
       if (h.verifying === 0) emitReport(h);
     },
+    // A port decided without a result (the consumer does not want every port): never open, so
+    // it only counts towards judging its host.
+    everyPort: inner.everyPort,
+    tally(host, state) {
+      if (state === 'closed') {
+        const h = stateOf(host);
+        h.answered++;
+        if (h.suspect === undefined && h.answered >= JUDGE_AFTER) judge(h);
+      }
+      inner.tally?.(host, state);
+    },
     congested: inner.congested,
     drained() {
       if (running === 0 && queue.length === 0) return Promise.resolve();

@@ -16,6 +16,7 @@ import type { ServiceProbeTiming } from '../identify/service-prober.js';
 import type { ConnectorChoice } from './tcp-connector.js';
 import { systemResolver, type Resolver } from './resolve.js';
 import { socketBudget } from './fd-budget.js';
+import { randomFillSync } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 
 /** What a caller may ask of a scan. Every field but `targets` is optional. */
@@ -51,6 +52,12 @@ export interface ScanOptions {
   readonly tcpScan?: 'auto' | 'connect' | 'syn' | undefined;
   /** Confirm every open TCP port with a full connection and a data exchange (hosts that answer for every port always get this). */
   readonly verify?: boolean | undefined;
+  /**
+   * Which ports get a `port` event: 'all' (the default), or 'listed' — only those a host report
+   * lists one by one (open ports, and other states under the collapse threshold); the rest are
+   * in the host report's notShown ranges. 'listed' saves a result object per collapsed port.
+   */
+  readonly portEvents?: 'all' | 'listed' | undefined;
   /**
    * Host discovery before the port scan: 'on' (nmap's default: ICMP echo and timestamp, SYN to
    * 443, ACK to 80, ARP/ND on local links as root; a connect ping to 80 and 443 otherwise),
@@ -125,6 +132,7 @@ export interface ResolvedScanOptions {
   readonly scans: readonly ProtocolScan[];
   readonly udpFast: boolean;
   readonly verify: boolean;
+  readonly portEvents: 'all' | 'listed';
   readonly discovery: 'on' | 'off' | 'only';
   readonly targets: readonly TargetSpec[];
   readonly exclude: readonly TargetSpec[];
@@ -240,13 +248,14 @@ export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions
     scans,
     udpFast: o.udpFast ?? false,
     verify: o.verify ?? false,
+    portEvents: o.portEvents ?? 'all',
     discovery,
     targets,
     exclude,
     ports,
     portSpec: formatPortList(ports.tcp),
     timing: Object.freeze(timing),
-    seed: o.seed ?? randomSeed(),
+    seed: o.seed ?? randomSeed((b) => void randomFillSync(b)),
     sequential: o.sequential ?? false,
     resolveAll: o.resolveAll ?? false,
     workers,

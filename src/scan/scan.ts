@@ -15,9 +15,9 @@ import type { HostReport, PortResult, PortState, ScanEvent, ScanHeader, ScanSumm
 import { serviceName } from '../identify/services.js';
 import { startEngine, type EngineAddress, type EngineSink } from './engine.js';
 import { guardOpenPorts } from './open-guard.js';
-import { verifyOpen, type VerifyTiming } from './open-verifier.js';
+import type { VerifyTiming, verifyOpen as VerifyOpen } from './open-verifier.js';
 import { resolveScanOptions, type ProtocolScan, type ResolvedScanOptions, type ScanOptions } from './options.js';
-import { createProber, type FatalHandler, type Prober, type ResultHandler } from './prober.js';
+import type { FatalHandler, Prober, ResultHandler } from './prober.js';
 import { serviceStage, type StageDetection } from './service-stage.js';
 import { VERSION } from '../version.js';
 
@@ -160,12 +160,13 @@ export async function runScan(options: ScanOptions, onEvent: (e: ScanEvent) => v
     if (interrupted) break;
     const direct: EngineSink = {
       port: (result) => onEvent({ type: 'port', result }),
+      everyPort: r.portEvents === 'all',
       host: (report) => onEvent({ type: 'host', report: withDiscovery(report, discovered) }),
       congested: flow?.congested,
     };
     const stage = detect === undefined ? undefined : serviceStage(direct, { detect, concurrency: r.serviceDetection!.parallelism });
     const afterGuard = stage ?? direct;
-    const guard = part.proto === 'tcp' ? guardOpenPorts(afterGuard, { verifyAll: r.verify, concurrency: 256, verify: (p) => verifyOpen(p.host, p.host.includes(':') ? 6 : 4, p.port, verifyTiming(r), verifyStop.signal) }) : undefined;
+    const guard = part.proto === 'tcp' ? guardOpenPorts(afterGuard, { verifyAll: r.verify, concurrency: 256, verify: async (p) => (await loadVerifier())(p.host, p.host.includes(':') ? 6 : 4, p.port, verifyTiming(r), verifyStop.signal) }) : undefined;
     const createProber = await proberFactory(part, r);
     const engine = startEngine(
       {
@@ -299,6 +300,12 @@ function withDiscovery(report: HostReport, tally: DiscoveryTally | undefined): H
   return d === undefined ? report : { ...report, status: 'up', statusReason: d.reason, statusTtl: d.ttl };
 }
 
+/** The open-port verifier, loaded when a first port needs confirming (most scans never do). */
+let verifier: Promise<typeof VerifyOpen> | undefined;
+function loadVerifier(): Promise<typeof VerifyOpen> {
+  return (verifier ??= import('./open-verifier.js').then((m) => m.verifyOpen));
+}
+
 /** How long an open-port verification waits: a connect as long as the scan's largest RTT timeout, then a short quiet spell. */
 function verifyTiming(r: ResolvedScanOptions): VerifyTiming {
   return { connectMs: Math.min(Math.max(r.timing.maxRttTimeoutMs, 1000), 5000), quietMs: 800 };
@@ -328,8 +335,10 @@ async function proberFactory(part: ProtocolScan, r: ResolvedScanOptions): Promis
       const { createSynProber } = await import('./syn-prober.js');
       return (onResult, onFatal) => createSynProber({}, onResult, onFatal);
     }
-    case 'connect':
+    case 'connect': {
+      const { createProber } = await import('./prober.js');
       return (onResult, onFatal) => createProber({ workers: r.workers, mainShare: r.mainShare, connector: r.connector }, onResult, onFatal);
+    }
     case 'udp': {
       const [{ createUdpProber }, { udpPayloadFor }] = await Promise.all([import('./udp-prober.js'), import('../identify/udp-payloads.js')]);
       // The reply bytes the UDP prober offers are for service identification (not used yet).

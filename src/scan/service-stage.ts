@@ -165,6 +165,8 @@ export function serviceStage(inner: EngineSink, opts: ServiceStageOptions): Engi
       h.report = report;
       if (h.pending === 0) emitReport(h);
     },
+    // Silent UDP ports (open|filtered, collapsed in the report) are probed too: it sees every port.
+    everyPort: true,
     congested: inner.congested,
     get opened() {
       return opened;

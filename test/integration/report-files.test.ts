@@ -45,9 +45,9 @@ function report(host: string, list: PortResult[], hostname?: string): HostReport
 const summary = (interrupted: boolean): ScanSummary => ({ endedAt: header.startedAt + 2000, elapsedMs: 2000, hostsTotal: 2, hostsUp: 2, probesSent: 23, portsScanned: 22, counts: { open: 2, closed: 18, filtered: 2 }, interrupted, failedTargets: [] });
 
 /** Feeds a synthetic scan; `stopAfterFirstHost` imitates a process killed mid-scan (no end()). */
-function feed(format: OutputFormat, name: string, opts: { stopAfterFirstHost?: boolean; interrupted?: boolean; openExtra?: boolean } = {}): string {
+async function feed(format: OutputFormat, name: string, opts: { stopAfterFirstHost?: boolean; interrupted?: boolean; openExtra?: boolean } = {}): Promise<string> {
   const path = join(dir, name);
-  const sink: ReportSink = openSink(format, path, {});
+  const sink: ReportSink = await openSink(format, path, {});
   sink.begin(header);
   const a = ports('198.18.0.2', HOSTILE, opts.openExtra);
   for (const p of a) sink.port(p);
@@ -90,8 +90,8 @@ function ndjsonValid(path: string): Record<string, unknown>[] {
 }
 
 
-test('report NDJSON validates against the published schema and escapes hostile text', () => {
-  const recs = ndjsonValid(feed('ndjson', 'a.ndjson'));
+test('report NDJSON validates against the published schema and escapes hostile text', async () => {
+  const recs = ndjsonValid(await feed('ndjson', 'a.ndjson'));
   assert.deepEqual(
     recs.map((r) => r['type']),
     ['header', ...Array<string>(11).fill('port'), 'host', 'warning', ...Array<string>(11).fill('port'), 'host', 'summary'],
@@ -101,9 +101,9 @@ test('report NDJSON validates against the published schema and escapes hostile t
   assert.equal(p22?.['rtt_ms'], 0.42);
 });
 
-test('report XML is valid against nmap.dtd and readable by ndiff', { skip: !hasXmllint && 'xmllint or nmap.dtd missing (scripts/ci.sh installs them)' }, () => {
-  const a = feed('xml', 'a.xml');
-  const b = feed('xml', 'b.xml', { openExtra: true });
+test('report XML is valid against nmap.dtd and readable by ndiff', { skip: !hasXmllint && 'xmllint or nmap.dtd missing (scripts/ci.sh installs them)' }, async () => {
+  const a = await feed('xml', 'a.xml');
+  const b = await feed('xml', 'b.xml', { openExtra: true });
   xmlValid(a);
   xmlValid(b);
   const text = readFileSync(a, 'utf8');
@@ -118,8 +118,8 @@ test('report XML is valid against nmap.dtd and readable by ndiff', { skip: !hasX
   }
 });
 
-test('report CSV parses as RFC 4180 and defuses formulas', () => {
-  const rows = parseCsv(readFileSync(feed('csv', 'a.csv'), 'utf8'));
+test('report CSV parses as RFC 4180 and defuses formulas', async () => {
+  const rows = parseCsv(readFileSync(await feed('csv', 'a.csv'), 'utf8'));
   assert.deepEqual(rows[0], ['host', 'hostname', 'port', 'proto', 'state', 'reason', 'rtt_ms', 'tries', 'service', 'service_method', 'product', 'version', 'extrainfo', 'cpe', 'tls_protocol', 'tls_subject', 'tls_not_after']);
   assert.equal(rows.length, 23);
   assert.ok(rows.slice(1).every((r) => r.length === 17));
@@ -128,7 +128,7 @@ test('report CSV parses as RFC 4180 and defuses formulas', () => {
 });
 
 test('report files stay parseable when the scan is killed mid-way', { skip: !hasXmllint && 'xmllint missing' }, async () => {
-  const paths = { x: feed('xml', 'k.xml', { stopAfterFirstHost: true }), j: feed('ndjson', 'k.ndjson', { stopAfterFirstHost: true }), c: feed('csv', 'k.csv', { stopAfterFirstHost: true }) };
+  const paths = { x: await feed('xml', 'k.xml', { stopAfterFirstHost: true }), j: await feed('ndjson', 'k.ndjson', { stopAfterFirstHost: true }), c: await feed('csv', 'k.csv', { stopAfterFirstHost: true }) };
   await new Promise((r) => setTimeout(r, 300)); // let the periodic flush run, as it would before a kill
   xmlValid(paths.x);
   assert.match(readFileSync(paths.x, 'utf8'), /errormsg="scan did not finish/);
@@ -137,16 +137,16 @@ test('report files stay parseable when the scan is killed mid-way', { skip: !has
   parseCsv(readFileSync(paths.c, 'utf8'));
 });
 
-test('report files of an interrupted scan say so and stay valid', { skip: !hasXmllint && 'xmllint missing' }, () => {
-  const x = feed('xml', 'i.xml', { interrupted: true });
+test('report files of an interrupted scan say so and stay valid', { skip: !hasXmllint && 'xmllint missing' }, async () => {
+  const x = await feed('xml', 'i.xml', { interrupted: true });
   xmlValid(x);
   assert.match(readFileSync(x, 'utf8'), /exit="error" errormsg="interrupted"/);
-  const recs = ndjsonValid(feed('ndjson', 'i.ndjson', { interrupted: true }));
+  const recs = ndjsonValid(await feed('ndjson', 'i.ndjson', { interrupted: true }));
   assert.equal(recs.at(-1)?.['interrupted'], true);
 });
 
-test('report normal output escapes terminal control sequences', () => {
-  const text = readFileSync(feed('normal', 'a.nmap'), 'utf8');
+test('report normal output escapes terminal control sequences', async () => {
+  const text = readFileSync(await feed('normal', 'a.nmap'), 'utf8');
   // eslint-disable-next-line no-control-regex -- the point is that none reach the terminal
   assert.doesNotMatch(text, /\u001b|\u0000|\u0007/);
   assert.match(text, /\\x1b\[31mred/);

@@ -96,7 +96,7 @@ function hostOf(host: string): { ports: PortResult[]; report: HostReport } {
 
 test('report XML file is complete and valid right after every host, with no wait', { skip: !hasXmllint && 'xmllint or nmap.dtd missing' }, async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'pc-xml-')), 'step.xml');
-  const sink = openSink('xml', path, {});
+  const sink = await openSink('xml', path, {});
   sink.begin(header);
   xmlValid(path);
   for (const [i, addr] of ['198.18.0.1', '198.18.0.2', '198.18.0.3'].entries()) {
@@ -115,7 +115,7 @@ test('report XML file is complete and valid right after every host, with no wait
 
 test('report XML streamed to stdout is valid against nmap.dtd', { skip: !hasXmllint && 'xmllint or nmap.dtd missing' }, async () => {
   const chunks: string[] = [];
-  const sink = openSink('xml', '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
+  const sink = await openSink('xml', '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
   sink.begin(header);
   sink.host(hostOf('198.18.0.1').report);
   await sink.end({ endedAt: header.startedAt + 9, elapsedMs: 9, hostsTotal: 1, hostsUp: 1, probesSent: 3, portsScanned: 3, counts: { open: 1, closed: 2 }, interrupted: false, failedTargets: [] });

@@ -28,10 +28,11 @@ function range(a: number, b: number): number[] {
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
-async function run(script: Script, opts: { ports: number[]; targets?: TargetSource<EngineAddress>; timing?: Partial<EngineTiming>; seed?: string; sequential?: boolean; signal?: AbortSignal }) {
+async function run(script: Script, opts: { ports: number[]; targets?: TargetSource<EngineAddress>; timing?: Partial<EngineTiming>; seed?: string; sequential?: boolean; signal?: AbortSignal; everyPort?: boolean }) {
   const fake = fakeProber(script);
   const ports: PortResult[] = [];
   const reports: HostReport[] = [];
+  const tallied: string[] = [];
   const h = startEngine(
     {
       targets: opts.targets ?? hosts('198.18.0.2'),
@@ -44,10 +45,10 @@ async function run(script: Script, opts: { ports: number[]; targets?: TargetSour
       createProber: fake.create,
       serviceName: (p) => (p === 22 ? 'ssh' : undefined),
     },
-    { port: (r) => ports.push(r), host: (r) => reports.push(r) },
+    { port: (r) => ports.push(r), host: (r) => reports.push(r), everyPort: opts.everyPort, tally: (host, state) => tallied.push(`${host} ${state}`) },
   );
   const { interrupted } = await h.done;
-  return { ports, reports, log: fake.log, interrupted, stats: h.stats };
+  return { ports, reports, tallied, log: fake.log, interrupted, stats: h.stats };
 }
 
 const groundTruth: Script = (_h, port) => (port === 22 || port === 80 ? Outcome.Open : port >= 900 ? Outcome.Timeout : port >= 800 ? Outcome.AdminProhibited : Outcome.Refused);
@@ -72,6 +73,34 @@ test('engine gives every port exactly one state with the right reason', async ()
   // The collapsed ports are named per reason, ascending (what -oX writes as nmap 7.80+ does).
   assert.deepEqual(r.notShown[0]?.ports, { 'conn-refused': range(1, 799).filter((p) => p !== 22 && p !== 80) });
   assert.deepEqual(r.notShown[1]?.ports, { 'admin-prohibited': range(800, 899), 'no-response': range(900, 1000) });
+});
+
+test('engine without everyPort builds results only for listed ports and reports the same hosts', async () => {
+  const all = await run(groundTruth, { ports: range(1, 1000) });
+  const listed = await run(groundTruth, { ports: range(1, 1000), everyPort: false });
+  assert.equal(all.tallied.length, 0, 'every port has its result');
+  // Port events: both open ports, then each other state until it passes the threshold (25).
+  assert.deepEqual(
+    listed.ports.filter((p) => p.state === 'open').map((p) => p.port).sort((a, b) => a - b),
+    [22, 80],
+  );
+  const byState = (xs: readonly { state: string }[]): Record<string, number> => xs.reduce<Record<string, number>>((m, x) => ((m[x.state] = (m[x.state] ?? 0) + 1), m), {});
+  assert.deepEqual(byState(listed.ports), { open: 2, closed: 25, filtered: 25 });
+  assert.deepEqual(byState(listed.tallied.map((t) => ({ state: t.split(' ')[1]! }))), { closed: 797 - 25, filtered: 201 - 25 });
+  assert.ok(listed.tallied.every((t) => t.startsWith('198.18.0.2 ')));
+  const strip = (r: HostReport): Omit<HostReport, 'startedAt' | 'endedAt' | 'srttMs'> => {
+    const { startedAt: _s, endedAt: _e, srttMs: _r, ...rest } = r;
+    return { ...rest, ports: rest.ports.map((p) => ({ ...p, rttMs: null })) };
+  };
+  assert.deepEqual(listed.reports.map(strip), all.reports.map(strip));
+});
+
+test('engine names collapsed ports in ascending order whatever the order of the port list', async () => {
+  const ports = range(1, 1000).reverse();
+  const { reports } = await run(groundTruth, { ports, everyPort: false });
+  assert.deepEqual(reports[0]?.notShown[0]?.ports, { 'conn-refused': range(1, 799).filter((p) => p !== 22 && p !== 80) });
+  assert.deepEqual(reports[0]?.notShown[1]?.ports, { 'admin-prohibited': range(800, 899), 'no-response': range(900, 1000) });
+  assert.deepEqual(reports[0]?.ports.map((p) => p.port), [22, 80]);
 });
 
 test('engine probes silent ports twice on a firewalled host that never lost a probe', async () => {

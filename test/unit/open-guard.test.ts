@@ -55,6 +55,30 @@ test('open guard passes a normal host through unchanged and unverified', async (
   assert.equal(hosts.length, 1);
 });
 
+test('open guard counts the closed ports that come without a result (tally) when judging', async () => {
+  // 40 open ports and 100 closed ones the engine only tallied (the consumer wants listed ports
+  // only): 40 of 140 answers are open, a normal host. Counting only the results would see
+  // 40 of 40 and verify them all.
+  const ports: PortResult[] = [];
+  const tallied: string[] = [];
+  const asked: number[] = [];
+  const guard = guardOpenPorts(
+    { port: (r) => ports.push(r), host: () => undefined, everyPort: false, tally: (h, s) => tallied.push(`${h} ${s}`) },
+    { verifyAll: false, concurrency: 4, verify: (r) => (asked.push(r.port), Promise.resolve({ verified: true, how: 'banner' })) },
+  );
+  assert.equal(guard.everyPort, false, 'the consumer\'s wish passes through');
+  const open = Array.from({ length: 40 }, (_, i) => port(2000 + i, 'open'));
+  for (let i = 0; i < 100; i++) {
+    if (i < 40) guard.port(open[i]!);
+    guard.tally?.('198.18.0.2', 'closed');
+  }
+  guard.host(report(open));
+  await guard.drained();
+  assert.deepEqual(asked, []);
+  assert.equal(ports.length, 40);
+  assert.equal(tallied.length, 100, 'tallies go on to the consumer');
+});
+
 test('open guard verifies every open port of a host that answers for every port', async () => {
   const results = Array.from({ length: 200 }, (_, i) => port(i + 1, 'open'));
   const { ports, hosts, asked } = await run(results, new Set([22, 80]));

@@ -123,6 +123,11 @@ test('randomSeed gives 16 hex digits, different each time', () => {
   assert.notEqual(randomSeed(), a);
 });
 
+test('randomSeed takes its bits from the source it is given, zero-padded', () => {
+  assert.equal(randomSeed((b) => b.set([0xdeadbeef, 0x1f])), 'deadbeef0000001f');
+  assert.equal(randomSeed((b) => b.fill(0)), '0000000000000000');
+});
+
 test('Permutation at() speed (printed, not asserted)', () => {
   for (const n of [65_536 * 1000, 2 ** 40]) {
     const p = new Permutation(n, 'bench');

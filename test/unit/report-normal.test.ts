@@ -180,7 +180,7 @@ const summary = (interrupted: boolean): ScanSummary => ({ endedAt: header.starte
 /** Runs a whole scan through a normal sink writing to a collector, as the terminal does. */
 async function run(opts: SinkOptions, interrupted = false): Promise<{ text: string; writes: number }> {
   const chunks: string[] = [];
-  const sink = openSink('normal', '-', { ...opts, stdout: { write: (s: string) => chunks.push(s) > 0 } });
+  const sink = await openSink('normal', '-', { ...opts, stdout: { write: (s: string) => chunks.push(s) > 0 } });
   sink.begin(header);
   sink.port(port(22, 'open', 'conn-accept', 'ssh'));
   sink.warning({ code: 'PC_UNRESOLVED', message: 'could not resolve "nx.test\u001b[2J"', subject: 'nx.test' });

@@ -21,7 +21,7 @@ const summary = (interrupted: boolean): ScanSummary => ({ endedAt: header.starte
 /** Runs a one-host scan through `format` on a stdout collector; returns the chunks written. */
 async function toStdout(format: OutputFormat, interrupted = false): Promise<string[]> {
   const chunks: string[] = [];
-  const sink = openSink(format, '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
+  const sink = await openSink(format, '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
   sink.begin(header);
   sink.port(p80);
   sink.port(p22);
@@ -50,7 +50,7 @@ test('NdjsonSink writes each record with one write call, a whole line each', asy
 
 test('NdjsonSink writes product, version and CPEs when a service was probed', async () => {
   const chunks: string[] = [];
-  const sink = openSink('ndjson', '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
+  const sink = await openSink('ndjson', '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
   sink.port({ ...p22, service: { name: 'ssh', method: 'probed', product: 'OpenSSH', version: '9.6p1', extrainfo: 'protocol 2.0', cpe: ['cpe:/a:openbsd:openssh:9.6p1'], confidence: 10 } });
   await sink.end(summary(false));
   assert.deepEqual((JSON.parse(chunks[0]!) as { service: unknown }).service, { name: 'ssh', product: 'OpenSSH', version: '9.6p1', extrainfo: 'protocol 2.0', cpe: ['cpe:/a:openbsd:openssh:9.6p1'], method: 'probed', confidence: 10 });
@@ -63,7 +63,7 @@ test('CsvSink writes the header row, then one row per port as it comes', async (
 
 test('CsvSink leaves rtt and service empty when there are none', async () => {
   const chunks: string[] = [];
-  const sink = openSink('csv', '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
+  const sink = await openSink('csv', '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
   sink.port({ host: '::1', port: 9, proto: 'tcp', state: 'filtered', reason: 'no-response', rttMs: null, tries: 2 });
   await sink.end(summary(false));
   assert.deepEqual(chunks, ['::1,,9,tcp,filtered,no-response,,2,,,,,,,,,\r\n']);
@@ -112,16 +112,16 @@ test('renderXmlHost names the collapsed ports of each reason in nmap\'s compact 
 test('every sink accepts end() twice and end() without begin()', async () => {
   for (const format of ['normal', 'ndjson', 'xml', 'csv'] as const) {
     const chunks: string[] = [];
-    const sink = openSink(format, '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
+    const sink = await openSink(format, '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
     await sink.end(summary(true));
     await sink.end(summary(true));
     assert.ok(chunks.length <= 2, format);
   }
 });
 
-test('openSink throws PC_OUTPUT_FILE naming the path when the file cannot be opened', () => {
+test('openSink throws PC_OUTPUT_FILE naming the path when the file cannot be opened', async () => {
   const dest = join(mkdtempSync(join(tmpdir(), 'pc-sink-')), 'no-such-dir', 'out.xml');
-  assert.throws(
+  await assert.rejects(
     () => openSink('xml', dest, {}),
     (err: unknown) => isPortcullisError(err, 'PC_OUTPUT_FILE') && err.subject === dest && err.message.includes(dest) && err.message.includes('ENOENT') && err.messageEs.includes(dest),
   );
@@ -130,7 +130,7 @@ test('openSink throws PC_OUTPUT_FILE naming the path when the file cannot be ope
 
 test('a failed write (disk full) is reported by end() as PC_OUTPUT_FILE, without crashing the process', { skip: !existsSync('/dev/full') && 'no /dev/full' }, async () => {
   for (const format of ['normal', 'ndjson', 'xml', 'csv'] as const) {
-    const sink = openSink(format, '/dev/full', {});
+    const sink = await openSink(format, '/dev/full', {});
     sink.begin(header);
     await new Promise((r) => setTimeout(r, 250)); // the periodic flush runs and fails: it must not throw from the timer
     sink.port(p22);
@@ -175,7 +175,7 @@ test('MultiSink ends every sink even when one fails, then rejects with the first
 test('MultiSink writes real files of every format together', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pc-multi-'));
   const outs = outputAll(join(dir, 'scan'));
-  const multi = new MultiSink(outs.map((o) => openSink(o.format, o.dest, {})));
+  const multi = new MultiSink(await Promise.all(outs.map((o) => openSink(o.format, o.dest, {}))));
   multi.begin(header);
   multi.port(p22);
   multi.host(hostReport);

@@ -4,13 +4,7 @@
  * the exit code. The first SIGINT/SIGTERM stops the scan cleanly (outputs are finished and
  * valid); a second one ends the process at once.
  */
-import { setFlagsFromString } from 'node:v8';
 import { main } from './main.js';
-
-// A scan allocates short-lived results at tens of thousands per second; V8's default heap
-// sizing lets that garbage grow the process by ~40 MB. Optimising for size keeps a full
-// 65,535-port scan under 100 MB peak RSS at no measurable cost in speed (docs/benchmarks.md).
-setFlagsFromString('--optimize-for-size');
 
 const controller = new AbortController();
 let signals = 0;

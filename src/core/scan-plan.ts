@@ -43,6 +43,8 @@ export interface PlanOptions {
 
 /** Pairs per group we aim for: enough to keep thousands of probes in flight, few hosts at once. */
 const PAIRS_PER_GROUP = 8_192;
+/** Codes of a group computed at once (see nextGroup). */
+const CODE_CHUNK = 4096;
 const MAX_GROUP = 4096;
 
 /** Hosts per group for a scan of `ports` ports per host. */
@@ -94,6 +96,11 @@ export class ScanPlan<A> {
     }
     const perm = new Permutation(pairs, `${this.opts.seed}/group/${g}`);
     const n = hosts.length;
+    // The engine draws codes in order (k, k + 1, …): they are computed CODE_CHUNK at a time in
+    // one tight loop, which the JIT optimises within the first chunk, rather than one call per
+    // probe through the permutation's rounds. Any order of k still gets the right code.
+    const chunk = new Float64Array(Math.min(CODE_CHUNK, pairs));
+    let chunkStart = -chunk.length;
     // Host-minor order after the permutation spreads consecutive probes over hosts and ports.
     return {
       hosts,
@@ -102,7 +109,14 @@ export class ScanPlan<A> {
         const x = perm.at(k);
         return [x % n, Math.floor(x / n)];
       },
-      codeAt: (k) => perm.at(k),
+      codeAt: (k) => {
+        if (k < chunkStart || k >= chunkStart + chunk.length) {
+          chunkStart = k;
+          const end = Math.min(chunk.length, pairs - k);
+          for (let i = 0; i < end; i++) chunk[i] = perm.at(k + i);
+        }
+        return chunk[k - chunkStart]!;
+      },
     };
   }
 }

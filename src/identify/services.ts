@@ -113,9 +113,49 @@ function rank(head: readonly number[], registered: Map<number, string>): number[
   return out;
 }
 
+/**
+ * The name on `port`'s line of a registry text ("port name" lines sorted by port), by binary
+ * search over the text itself: no index to build, a few dozen native string steps per lookup.
+ */
+export function findName(text: string, port: number): string | undefined {
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    // The line holding the middle character (a newline belongs to the line it ends): it starts
+    // at or after lo and before hi, so each step narrows [lo, hi).
+    const at = Math.max(lo, text.lastIndexOf('\n', ((lo + hi) >> 1) - 1) + 1);
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    const sp = text.indexOf(' ', at);
+    let p = 0;
+    for (let i = at; i < sp; i++) p = p * 10 + text.charCodeAt(i) - 48;
+    if (p === port) return text.slice(sp + 1, nl);
+    if (p < port) lo = nl + 1;
+    else hi = at;
+  }
+  return undefined;
+}
+
+/** Lookups answered by findName before the full index is built (a scan that names few ports never builds it). */
+const SEARCHES_BEFORE_INDEX = 1024;
+const searches: Record<Proto, number> = { tcp: 0, udp: 0 };
+const overridesByProto: Partial<Record<Proto, Map<number, string>>> = {};
+
 /** The registered service name of a port, or undefined. */
 export function serviceName(port: number, proto: Proto): string | undefined {
-  return byPort(proto).get(port);
+  const m = byPortCache[proto];
+  if (m !== undefined) return m.get(port);
+  if (++searches[proto] > SEARCHES_BEFORE_INDEX) return byPort(proto).get(port);
+  let o = overridesByProto[proto];
+  if (o === undefined) {
+    o = new Map();
+    for (const [key, name] of Object.entries(OVERRIDES)) {
+      const [p, pr] = key.split('/') as [string, Proto];
+      if (pr === proto) o.set(Number(p), name);
+    }
+    overridesByProto[proto] = o;
+  }
+  return o.get(port) ?? findName(proto === 'tcp' ? IANA_TCP : IANA_UDP, port);
 }
 
 /** Ports registered under a service name; '*' and '?' are wildcards, as in nmap. Case-insensitive. */

@@ -46,7 +46,7 @@ export interface EngineOptions {
   readonly sequential: boolean;
   readonly signal?: AbortSignal | undefined;
   /** Creates the prober; the engine owns it and closes it. */
-  readonly createProber: (onResult: ResultHandler, onFatal: FatalHandler) => Prober;
+  readonly createProber: (onResult: ResultHandler, onFatal: FatalHandler, onBatchEnd: () => void) => Prober;
   /** Registered service name of a port, for the table-based `service` field. */
   readonly serviceName?: ((port: number, proto: Proto) => string | undefined) | undefined;
   /** Listing threshold: a non-open state with more ports than this is collapsed ("Not shown"). */
@@ -207,11 +207,28 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   let resolveDone!: (v: { interrupted: boolean; error?: Error }) => void;
   const done = new Promise<{ interrupted: boolean; error?: Error }>((r) => (resolveDone = r));
 
-  const prober = opts.createProber(onResult, (err) => {
-    fatal ??= err;
-    interrupted = true;
-    finish();
-  });
+  const prober = opts.createProber(
+    onResult,
+    (err) => {
+      fatal ??= err;
+      interrupted = true;
+      finish();
+    },
+    onBatchEnd,
+  );
+  // A prober that delivers results in batches (Prober.deliversInBatches) calls onBatchEnd after each: the
+  // engine then refills the window once per batch, not once per result.
+  const batched = prober.deliversInBatches === true;
+  let pumpWanted = false;
+  function requestPump(): void {
+    if (batched) pumpWanted = true;
+    else pump();
+  }
+  function onBatchEnd(): void {
+    if (!pumpWanted) return;
+    pumpWanted = false;
+    pump();
+  }
 
   const onAbort = (): void => {
     if (finished) return;
@@ -448,7 +465,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     h.inFlight--;
     stats.inFlight--;
     if (finished || h.finished) {
-      pump();
+      requestPump();
       return;
     }
     const now = performance.now();
@@ -463,7 +480,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     }
     if (opts.timing.hostTimeoutMs > 0 && now - h.startedAt > opts.timing.hostTimeoutMs) {
       timeOutHost(h);
-      pump();
+      requestPump();
       return;
     }
     switch (outcome) {
@@ -519,7 +536,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     global.onAnswer();
     // The completion freed a slot on this host: its waiting pairs go first.
     markReady(h);
-    pump();
+    requestPump();
   }
 
   function answered(h: HostState, rec: ProbeRecord, rttMs: number, now: number): void {
@@ -657,7 +674,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     if (collapsed.size > 0) {
       // One pass over the host's ports (65,535 for -p-), each going to its (state, reason) list
       // through an array indexed by combo: no map lookup per port.
+      // Each list is allocated at its final size (the host's count of that state and reason).
       const lists: (number[] | undefined)[] = [];
+      const filled: number[] = [];
       const wanted = combos.map((c) => collapsed.has(c.state));
       const decided = h.decided;
       for (let i = 0; i < decided.length; i++) {
@@ -666,10 +685,11 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
         let list = lists[c];
         if (list === undefined) {
           const combo = combos[c]!;
-          list = lists[c] = [];
+          list = lists[c] = new Array<number>(h.reasons[combo.state]?.[combo.reason] ?? 0);
+          filled[c] = 0;
           collapsed.get(combo.state)![combo.reason] = list;
         }
-        list.push(ports[i]!);
+        list[filled[c]!++] = ports[i]!;
       }
       // In port order already when the port list is (it is for every port spec: see collect).
       if (!portsAscending) {

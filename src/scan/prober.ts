@@ -27,6 +27,11 @@ export interface Prober {
   probe(id: number, ref: number, port: number, timeoutMs: number, tries?: number): void;
   /** Stops every pending probe and releases threads and sockets. */
   close(): Promise<void>;
+  /**
+   * True when results come in batches and the prober calls its `onBatchEnd` after each (every
+   * result is followed by one): the engine then refills its window once per batch.
+   */
+  readonly deliversInBatches?: boolean;
 }
 
 /** Options for createProber. */

@@ -322,7 +322,7 @@ async function serviceDetector(r: ResolvedScanOptions, signal: AbortSignal): Pro
 }
 
 /** A factory of the prober that runs one protocol's probes. */
-type ProberFactory = (onResult: ResultHandler, onFatal: FatalHandler) => Prober;
+type ProberFactory = (onResult: ResultHandler, onFatal: FatalHandler, onBatchEnd: () => void) => Prober;
 
 /**
  * Loads what one protocol's prober needs and returns its factory. The raw and UDP probers
@@ -333,7 +333,7 @@ async function proberFactory(part: ProtocolScan, r: ResolvedScanOptions): Promis
   switch (part.kind) {
     case 'syn': {
       const { createSynProber } = await import('./syn-prober.js');
-      return (onResult, onFatal) => createSynProber({}, onResult, onFatal);
+      return (onResult, onFatal, onBatchEnd) => createSynProber({}, onResult, onFatal, onBatchEnd);
     }
     case 'connect': {
       const { createProber } = await import('./prober.js');

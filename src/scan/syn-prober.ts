@@ -63,10 +63,10 @@ export function synScanAvailability(): { readonly ok: true } | { readonly ok: fa
 }
 
 /** Creates a SYN prober; throws when synScanAvailability() says no. */
-export function createSynProber(opts: SynProberOptions, onResult: SynResultHandler, onFatal: FatalHandler): SynProber {
+export function createSynProber(opts: SynProberOptions, onResult: SynResultHandler, onFatal: FatalHandler, onBatchEnd?: () => void): SynProber {
   const r = loadRawSock();
   if (!r.ok) throw new Error(`SYN scan unavailable: ${r.reason}`);
-  return new SynProber(r.api, opts, onResult, onFatal);
+  return new SynProber(r.api, opts, onResult, onFatal, onBatchEnd);
 }
 
 /** Source ports per scan: try n of a port is sent from sourcePort + (n - 1) % SOURCE_PORTS. */
@@ -106,6 +106,7 @@ interface FamilySockets {
 /** The SYN prober (see the file comment). */
 export class SynProber implements Prober {
   readonly description: string;
+  readonly deliversInBatches = true;
   /** Our first source port: every first try goes out from it, retries from the next ones. */
   readonly sourcePort: number;
   private readonly key: Uint8Array;
@@ -129,6 +130,8 @@ export class SynProber implements Prober {
     opts: SynProberOptions,
     private readonly onResult: SynResultHandler,
     _onFatal: FatalHandler,
+    /** Called after each batch of results (every result is followed by one call). */
+    private readonly onBatchEnd: () => void = () => undefined,
   ) {
     this.key = opts.key ?? randomBytes(COOKIE_KEY_BYTES);
     if (this.key.length !== COOKIE_KEY_BYTES) throw new RangeError(`the SYN cookie key must be ${COOKIE_KEY_BYTES} bytes`);
@@ -188,7 +191,10 @@ export class SynProber implements Prober {
     const host = this.hosts.get(ref);
     if (host === undefined) throw new Error(`probe for unknown host ref ${ref}`);
     if (this.closed) {
-      queueMicrotask(() => this.onResult(id, Outcome.Timeout, 0));
+      queueMicrotask(() => {
+        this.onResult(id, Outcome.Timeout, 0);
+        this.onBatchEnd();
+      });
       return;
     }
     if (this.pending.size === 0) this.api.syn.ref(this.ctx, true);
@@ -196,7 +202,10 @@ export class SynProber implements Prober {
     const t = Math.max(1, Math.min(65535, tries));
     if (host.failed !== null) {
       const outcome = host.failed;
-      queueMicrotask(() => this.settle(id, outcome, 0));
+      queueMicrotask(() => {
+        this.settle(id, outcome, 0);
+        this.onBatchEnd();
+      });
     } else if (host.src === null) {
       host.waiting.push(id, port, timeoutMs, t);
     } else {
@@ -210,6 +219,7 @@ export class SynProber implements Prober {
     // Joins the packet thread: nothing reads or writes the sockets after this.
     this.api.syn.close(this.ctx);
     for (const id of this.pending.values()) this.settle(id, Outcome.Timeout, 0);
+    this.onBatchEnd();
     for (const s of this.sockets.values()) {
       if (typeof s === 'number') continue;
       this.api.close(s.tcp);
@@ -249,6 +259,7 @@ export class SynProber implements Prober {
     const w = host.waiting;
     host.waiting = [];
     for (let i = 0; i + 3 < w.length; i += 4) this.settle(w[i]!, outcome, 0);
+    this.onBatchEnd();
   }
 
   private enqueue(id: number, slot: number, port: number, timeoutMs: number, tries: number): void {
@@ -301,6 +312,7 @@ export class SynProber implements Prober {
         } else if (code === 3) this.settle(id, Outcome.Timeout, rtt);
         else this.settle(id, outcomeOfErrno(ERRNO_NAME.get(-code)), 0);
       }
+      this.onBatchEnd();
       // The probes these answers freed go now, not after the rest of the backlog: the packet
       // thread sends them while we read on.
       if (this.queued >= HANDOVER_AT) this.flush();

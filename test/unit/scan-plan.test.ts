@@ -37,6 +37,17 @@ for (const c of cases) {
   });
 }
 
+test('scan plan codeAt gives the same code in any order of access (it computes codes in chunks)', () => {
+  const g = new ScanPlan(source(3), 20_000, { seed: 's', sequential: false }).nextGroup()!;
+  const inOrder = Array.from({ length: g.pairs }, (_, k) => g.codeAt(k));
+  const again = new ScanPlan(source(3), 20_000, { seed: 's', sequential: false }).nextGroup()!;
+  // Backwards, then jumps across chunk edges, then the last pair.
+  const ks = [g.pairs - 1, ...Array.from({ length: 50 }, (_, i) => (i * 7919) % g.pairs), 4095, 4096, 4097, 0, 8191, 8192, g.pairs - 1];
+  for (const k of ks) assert.equal(again.codeAt(k), inOrder[k], `k = ${k}`);
+  for (let k = g.pairs - 1; k >= g.pairs - 5000; k--) assert.equal(again.codeAt(k), inOrder[k], `k = ${k}`);
+  assert.equal(new Set(inOrder).size, g.pairs);
+});
+
 test('scan plan skips excluded hosts', () => {
   const { pairs } = drain(new ScanPlan(source(100, (i) => i % 2 === 0), 10, { seed: 's', sequential: false }));
   assert.equal(pairs.length, 500);

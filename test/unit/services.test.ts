@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serviceName, portsForService, topPorts } from '../../src/identify/services.js';
+import { findName, serviceName, portsForService, topPorts } from '../../src/identify/services.js';
+import { IANA_TCP, IANA_UDP } from '../../src/identify/data/iana-services.js';
 
 const names: { port: number; proto: 'tcp' | 'udp'; want: string | undefined }[] = [
   { port: 22, proto: 'tcp', want: 'ssh' },
@@ -39,4 +40,37 @@ test('services rank the top ports: sorted, unique, commonly exposed ones first',
   assert.ok(top10.includes(80) && top10.includes(443) && top10.includes(22));
   assert.equal(topPorts(100, 'udp').length, 100);
   assert.ok(topPorts(100, 'udp').includes(53));
+});
+
+test('services findName agrees with a split of the registry text on every port', () => {
+  for (const text of [IANA_TCP, IANA_UDP]) {
+    const ref = new Map(text.split('\n').map((l) => [Number(l.slice(0, l.indexOf(' '))), l.slice(l.indexOf(' ') + 1)] as const));
+    for (let port = 0; port <= 65536; port++) assert.equal(findName(text, port), ref.get(port), `port ${port}`);
+  }
+});
+
+test('services findName on small texts: first, last, between and outside the lines', () => {
+  const cases: [text: string, port: number, want: string | undefined][] = [
+    ['', 1, undefined],
+    ['7 echo', 7, 'echo'],
+    ['7 echo', 8, undefined],
+    ['7 echo\n', 7, 'echo'],
+    ['1 a\n5 bb\n90 ccc\n65535 last', 1, 'a'],
+    ['1 a\n5 bb\n90 ccc\n65535 last', 5, 'bb'],
+    ['1 a\n5 bb\n90 ccc\n65535 last', 90, 'ccc'],
+    ['1 a\n5 bb\n90 ccc\n65535 last', 65535, 'last'],
+    ['1 a\n5 bb\n90 ccc\n65535 last', 0, undefined],
+    ['1 a\n5 bb\n90 ccc\n65535 last', 6, undefined],
+    ['1 a\n5 bb\n90 ccc\n65535 last', 65534, undefined],
+  ];
+  for (const [text, port, want] of cases) assert.equal(findName(text, port), want, `${JSON.stringify(text)} ${port}`);
+});
+
+test('services name ports the same before and after the index is built', () => {
+  // The first lookups search the text; past SEARCHES_BEFORE_INDEX the index answers.
+  const first = Array.from({ length: 3000 }, (_, i) => serviceName(i, 'tcp'));
+  const again = Array.from({ length: 3000 }, (_, i) => serviceName(i, 'tcp'));
+  assert.deepEqual(again, first);
+  assert.equal(first[22], 'ssh');
+  assert.equal(first[80], 'http', 'an override wins over the IANA name both ways');
 });

@@ -29,7 +29,7 @@ import { Outcome, outcomeOfErrno, type OutcomeCode } from './outcome.js';
 import type { FatalHandler, Prober } from './prober.js';
 import { unreachReason } from './raw/icmp-outcome.js';
 import { IPPROTO, loadRawSock, type NativeSynContext, type RawSockApi } from './raw/rawsock.js';
-import { pickSourcePort, sourceAddressFor } from './raw/source.js';
+import { pickSourcePort } from './raw/source.js';
 
 /** The ICMP error that decided a probe: its type and code, and who sent it (a router, maybe). */
 export interface IcmpDetail {
@@ -89,11 +89,9 @@ interface Host {
   readonly slot: number;
   readonly family: 4 | 6;
   readonly dst: Uint8Array;
-  /** Our address towards this host; null until the routing lookup answers. */
+  /** Our address towards this host (from the routing table); null when it cannot be probed. */
   src: Uint8Array | null;
-  /** Probes asked for before the source address was known: [id, port, timeoutMs, try, ...]. */
-  waiting: number[];
-  /** Why this host cannot be probed at all (no route, bad address), once known. */
+  /** Why this host cannot be probed at all (no route, bad address). */
   failed: OutcomeCode | null;
   removed: boolean;
 }
@@ -148,7 +146,7 @@ export class SynProber implements Prober {
   addHost(ref: number, address: string, family: 4 | 6): void {
     const ip = parseIp(address);
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
-    const host: Host = { ref, slot, family, dst: ip !== null ? addressBytes(ip) : new Uint8Array(0), src: null, waiting: [], failed: null, removed: false };
+    const host: Host = { ref, slot, family, dst: ip !== null ? addressBytes(ip) : new Uint8Array(0), src: null, failed: null, removed: false };
     this.hosts.set(ref, host);
     if (ip === null || ip.family !== family) {
       host.failed = Outcome.LocalError;
@@ -159,19 +157,16 @@ export class SynProber implements Prober {
       host.failed = sockets;
       return;
     }
-    sourceAddressFor(address, family).then(
-      (src) => {
-        if (host.removed || this.closed) return;
-        const s = parseIp(src);
-        if (s === null || s.family !== family) return this.failHost(host, Outcome.LocalError);
-        host.src = addressBytes(s);
-        this.api.syn.host(this.ctx, host.slot, family, host.src, host.dst, 0, synPseudoSum(host.src, host.dst));
-        const w = host.waiting;
-        host.waiting = [];
-        for (let i = 0; i + 3 < w.length; i += 4) this.enqueue(w[i]!, host.slot, w[i + 1]!, w[i + 2]!, w[i + 3]!);
-      },
-      (err: NodeJS.ErrnoException) => this.failHost(host, outcomeOfErrno(err.code)),
-    );
+    // Our address towards it, from the routing table (synchronous: no probe waits for it).
+    let src: Uint8Array;
+    try {
+      src = this.api.sourceFor(family, host.dst);
+    } catch (err) {
+      host.failed = outcomeOfErrno((err as NodeJS.ErrnoException).code);
+      return;
+    }
+    host.src = src;
+    this.api.syn.host(this.ctx, host.slot, family, src, host.dst, 0, synPseudoSum(src, host.dst));
   }
 
   removeHost(ref: number): void {
@@ -206,8 +201,6 @@ export class SynProber implements Prober {
         this.settle(id, outcome, 0);
         this.onBatchEnd();
       });
-    } else if (host.src === null) {
-      host.waiting.push(id, port, timeoutMs, t);
     } else {
       this.enqueue(id, host.slot, port, timeoutMs, t);
     }
@@ -252,14 +245,6 @@ export class SynProber implements Prober {
     const s = { tcp, icmp };
     this.sockets.set(family, s);
     return s;
-  }
-
-  private failHost(host: Host, outcome: OutcomeCode): void {
-    host.failed = outcome;
-    const w = host.waiting;
-    host.waiting = [];
-    for (let i = 0; i + 3 < w.length; i += 4) this.settle(w[i]!, outcome, 0);
-    this.onBatchEnd();
   }
 
   private enqueue(id: number, slot: number, port: number, timeoutMs: number, tries: number): void {

@@ -69,6 +69,11 @@ function scripted(): Scripted {
     recvMany: () => Buffer.alloc(0),
     attachFilter: () => undefined,
     close: () => undefined,
+    // The routing table: our address is the target's own (loopback), but 198.18.9.9 has no route.
+    sourceFor: (_family, dst) => {
+      if (dst.join('.') === '198.18.9.9') throw Object.assign(new Error('connect: Network is unreachable'), { code: 'ENETUNREACH' });
+      return Uint8Array.from(dst);
+    },
     syn,
   };
   return s;
@@ -146,4 +151,21 @@ test('SYN prober: an IPv6 ICMP unreachable names its sender, and close() reports
   await until(() => got.has(3), 'the late probe');
   assert.equal(got.get(3)?.outcome, Outcome.Timeout);
   assert.equal(s.probes.length, 2);
+});
+
+test('SYN prober: a target the routing table cannot reach fails its probes as net-unreach, never handed over', async () => {
+  const s = scripted();
+  const got = new Map<number, Got>();
+  let batchEnds = 0;
+  const prober = new SynProber(s.api, { sourcePort: 40000 }, (id, outcome, rtt) => got.set(id, { outcome, rtt }), (err) => assert.fail(err), () => batchEnds++);
+  prober.addHost(1, '198.18.9.9', 4);
+  prober.addHost(2, '127.0.0.1', 4);
+  prober.probe(1, 1, 80, 100);
+  prober.probe(2, 2, 80, 100);
+  await until(() => got.has(1) && s.probes.length === 1, 'the failed probe and the good one');
+  assert.deepEqual(got.get(1), { outcome: Outcome.NetUnreach, rtt: 0 });
+  assert.deepEqual(s.hosts.map((h) => h.slot), [1], 'only the reachable host is registered');
+  assert.deepEqual(s.probes[0]?.slice(0, 3), [2, 1, 80]);
+  assert.ok(batchEnds >= 1, 'the failure is followed by a batch end');
+  await prober.close();
 });

@@ -34,6 +34,8 @@ export interface RawSockApi {
   attachFilter(fd: number, program: Uint8Array): void;
   /** Closes a socket. */
   close(fd: number): void;
+  /** The local address the routing table picks towards `dst` (4 or 16 bytes); throws with the errno name as code. */
+  sourceFor(family: 4 | 6, dst: Uint8Array, scope?: number): Uint8Array;
   /** The SYN scan's packet thread (native/rawsock/syn.c). */
   readonly syn: NativeSynApi;
 }
@@ -123,7 +125,7 @@ export type RawSockLoad = { readonly ok: true; readonly api: RawSockApi } | { re
 /** The connect half of the addon, or why it cannot be used. */
 export type NativeConnectLoad = { readonly ok: true; readonly api: NativeConnectApi } | { readonly ok: false; readonly reason: string };
 
-const ABI = 4;
+const ABI = 5;
 const ADDON = new URL('../../../native/rawsock/build/Release/rawsock.node', import.meta.url);
 
 type Addon = RawSockApi & { readonly connect: NativeConnectApi };

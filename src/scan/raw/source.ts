@@ -1,34 +1,9 @@
 /**
- * Where our SYNs come from: the source address the kernel would pick for each target, and a
- * small block of source ports for the whole scan. Raw sockets leave both to us because the TCP checksum covers
- * the source address and the port is how replies find their way back to the scan.
+ * Where our SYNs come from: a small block of source ports for the whole scan. Raw sockets leave
+ * it to us because the port is how replies find their way back to the scan. (The source
+ * address comes from the routing table through the addon's sourceFor.)
  */
-import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-
-/**
- * The local address the kernel routes to `address` from. A connected UDP socket asks the
- * routing table without sending anything (connect on a datagram socket is local only).
- */
-export function sourceAddressFor(address: string, family: 4 | 6): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket(family === 6 ? 'udp6' : 'udp4');
-    const fail = (err: Error): void => {
-      s.close();
-      reject(err);
-    };
-    s.once('error', fail);
-    s.connect(9, address, () => {
-      try {
-        const local = s.address().address;
-        s.close();
-        resolve(local);
-      } catch (err) {
-        fail(err as Error);
-      }
-    });
-  });
-}
 
 /** Local ports of the sockets listed in a /proc/net/tcp or /proc/net/tcp6 text. */
 export function localPortsOfProcNet(text: string): Set<number> {

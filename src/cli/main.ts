@@ -178,7 +178,8 @@ async function runScan(
     }
   };
   try {
-    await executeScan({ ...options, seed: resolved.seed }, onEvent);
+    // The options object main() validated: the scan reuses that resolution (and its seed).
+    await executeScan(options, onEvent);
   } finally {
     stopProgress();
     await sink.end(summary ?? abortedSummary());

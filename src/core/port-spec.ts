@@ -134,6 +134,9 @@ export function excludePorts(set: PortSet, exclude: PortSet): PortSet {
 
 /** Compact text of a sorted, unique port list, as nmap prints it: "1-1024,8080"; "" when empty. */
 export function formatPortList(ports: readonly number[]): string {
+  // One run (-p-, -p 1-1024): the ends say it all, no walk over every port.
+  const n = ports.length;
+  if (n > 1 && ports[n - 1]! - ports[0]! === n - 1) return `${ports[0]!}-${ports[n - 1]!}`;
   const out: string[] = [];
   let i = 0;
   while (i < ports.length) {

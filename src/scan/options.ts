@@ -165,6 +165,18 @@ const MAX_PAIRS = 2 ** 48;
 
 /** Validates `o`, resolves every default, and returns a frozen result. Throws PortcullisError. */
 export function resolveScanOptions(o: ScanOptions): Readonly<ResolvedScanOptions> {
+  // The same options object resolves once: a caller that validates before starting the scan
+  // (the CLI) and the scan itself get the same result, random seed included.
+  const known = resolvedCache.get(o);
+  if (known !== undefined) return known;
+  const r = resolve(o);
+  resolvedCache.set(o, r);
+  return r;
+}
+
+const resolvedCache = new WeakMap<ScanOptions, Readonly<ResolvedScanOptions>>();
+
+function resolve(o: ScanOptions): Readonly<ResolvedScanOptions> {
   const rawTargets: unknown = o.targets;
   if (!Array.isArray(rawTargets)) throw invalidOption('targets', 'must be a list of target specifications');
   const targets = o.targets.map((t) => parseTarget(t));

@@ -113,6 +113,10 @@ const formats: { input: number[]; want: string }[] = [
   { input: [22, 23], want: '22-23' },
   { input: [1, 2, 3, 5, 7, 8, 65535], want: '1-3,5,7-8,65535' },
   { input: Array.from({ length: 65535 }, (_, i) => i + 1), want: '1-65535' },
+  { input: [8080, 8081, 8082], want: '8080-8082' },
+  // Same span as a run but not one: a gap inside must still show.
+  { input: [1, 3, 4], want: '1,3-4' },
+  { input: [1, 2, 4], want: '1-2,4' },
 ];
 for (const c of formats) {
   test(`formatPortList writes ${c.want || 'nothing'}`, () => {

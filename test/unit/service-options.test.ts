@@ -41,3 +41,16 @@ test('parseArgs: -sV, --version-intensity, --version-light, --version-all, --exp
   }
   assert.throws(() => parseArgs(['scan', '-sV', '--version-intensity', '12', '127.0.0.1'], {}), (e: unknown) => isPortcullisError(e, 'PC_INVALID_OPTION'));
 });
+
+test('resolveScanOptions resolves one options object once: the CLI and the scan share the random seed', () => {
+  const o: ScanOptions = { ...base };
+  const a = resolveScanOptions(o);
+  assert.equal(resolveScanOptions(o), a);
+  assert.match(a.seed, /^[0-9a-f]{16}$/);
+  // Another object with the same content is resolved afresh (its own random seed).
+  assert.notEqual(resolveScanOptions({ ...base }).seed, a.seed);
+  // A bad object throws each time, and is never cached.
+  const bad: ScanOptions = { ...base, ports: '70000' };
+  assert.throws(() => resolveScanOptions(bad));
+  assert.throws(() => resolveScanOptions(bad));
+});

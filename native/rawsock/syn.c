@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -665,6 +666,11 @@ static void publish(ctx_t *c) {
 
 static void *run(void *arg) {
   ctx_t *c = (ctx_t *)arg;
+  /* SCHED_BATCH: when the main thread hands over probes and wakes us, we do not preempt it on
+     its core; we run on a free core, or when it blocks. Without this, on a machine with few
+     cores each hand-over could stall the JS thread for milliseconds. Best effort. */
+  struct sched_param sp = { 0 };
+  (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
   VEC(req_t) batch = { NULL, 0, 0 };
   sendbuf_t *sb = calloc(1, sizeof *sb);
   recvbuf_t *rb = calloc(1, sizeof *rb);

@@ -45,6 +45,22 @@ const OVERRIDES: Readonly<Record<string, string>> = {
   '11211/udp': 'memcache',
 };
 
+const overridesCache: Partial<Record<Proto, Map<number, string>>> = {};
+
+/** Port → name of the OVERRIDES entries of one protocol. */
+function overrides(proto: Proto): Map<number, string> {
+  let o = overridesCache[proto];
+  if (o === undefined) {
+    o = new Map();
+    for (const [key, name] of Object.entries(OVERRIDES)) {
+      const [port, p] = key.split('/') as [string, Proto];
+      if (p === proto) o.set(Number(port), name);
+    }
+    overridesCache[proto] = o;
+  }
+  return o;
+}
+
 /** Built per protocol and per use on first need: a scan that only names ports never builds the rest. */
 const byPortCache: Partial<Record<Proto, Map<number, string>>> = {};
 const byNameCache: Partial<Record<Proto, Map<string, number[]>>> = {};
@@ -64,10 +80,7 @@ function byPort(proto: Proto): Map<number, string> {
     m.set(Number(text.slice(at, sp)), text.slice(sp + 1, nl));
     at = nl + 1;
   }
-  for (const [key, name] of Object.entries(OVERRIDES)) {
-    const [port, p] = key.split('/') as [string, Proto];
-    if (p === proto) m.set(Number(port), name);
-  }
+  for (const [port, name] of overrides(proto)) m.set(port, name);
   byPortCache[proto] = m;
   return m;
 }
@@ -83,10 +96,7 @@ function byName(proto: Proto): Map<string, number[]> {
     else if (!list.includes(port)) list.push(port);
   };
   for (const [port, name] of byPort(proto)) add(port, name);
-  for (const [key, name] of Object.entries(OVERRIDES)) {
-    const [port, p] = key.split('/') as [string, Proto];
-    if (p === proto) add(Number(port), name);
-  }
+  for (const [port, name] of overrides(proto)) add(port, name);
   for (const list of m.values()) list.sort((x, y) => x - y);
   byNameCache[proto] = m;
   return m;
@@ -139,23 +149,13 @@ export function findName(text: string, port: number): string | undefined {
 /** Lookups answered by findName before the full index is built (a scan that names few ports never builds it). */
 const SEARCHES_BEFORE_INDEX = 1024;
 const searches: Record<Proto, number> = { tcp: 0, udp: 0 };
-const overridesByProto: Partial<Record<Proto, Map<number, string>>> = {};
 
 /** The registered service name of a port, or undefined. */
 export function serviceName(port: number, proto: Proto): string | undefined {
   const m = byPortCache[proto];
   if (m !== undefined) return m.get(port);
   if (++searches[proto] > SEARCHES_BEFORE_INDEX) return byPort(proto).get(port);
-  let o = overridesByProto[proto];
-  if (o === undefined) {
-    o = new Map();
-    for (const [key, name] of Object.entries(OVERRIDES)) {
-      const [p, pr] = key.split('/') as [string, Proto];
-      if (pr === proto) o.set(Number(p), name);
-    }
-    overridesByProto[proto] = o;
-  }
-  return o.get(port) ?? findName(proto === 'tcp' ? IANA_TCP : IANA_UDP, port);
+  return overrides(proto).get(port) ?? findName(proto === 'tcp' ? IANA_TCP : IANA_UDP, port);
 }
 
 /** Ports registered under a service name; '*' and '?' are wildcards, as in nmap. Case-insensitive. */

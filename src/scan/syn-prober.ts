@@ -93,7 +93,6 @@ interface Host {
   src: Uint8Array | null;
   /** Why this host cannot be probed at all (no route, bad address). */
   failed: OutcomeCode | null;
-  removed: boolean;
 }
 
 interface FamilySockets {
@@ -146,7 +145,7 @@ export class SynProber implements Prober {
   addHost(ref: number, address: string, family: 4 | 6): void {
     const ip = parseIp(address);
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
-    const host: Host = { ref, slot, family, dst: ip !== null ? addressBytes(ip) : new Uint8Array(0), src: null, failed: null, removed: false };
+    const host: Host = { ref, slot, family, dst: ip !== null ? addressBytes(ip) : new Uint8Array(0), src: null, failed: null };
     this.hosts.set(ref, host);
     if (ip === null || ip.family !== family) {
       host.failed = Outcome.LocalError;
@@ -173,7 +172,6 @@ export class SynProber implements Prober {
     const host = this.hosts.get(ref);
     if (host === undefined) return;
     this.hosts.delete(ref);
-    host.removed = true;
     if (host.src !== null && !this.closed) {
       // Whatever is queued for it goes out first, under its own registration.
       this.flush();

@@ -33,7 +33,7 @@
 
 #include "addon.h"
 
-#define ABI_VERSION 5
+#define ABI_VERSION 6
 #define SEND_HDR 24
 #define RECV_HDR 52
 #define CHUNK 64
@@ -405,6 +405,51 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A bind to `port` on every address: 1 when it succeeds, 0 when a socket holds the port, else
+   -errno. A dual-stack IPv6 socket also meets the IPv4 sockets. */
+static int bind_free(int family, uint16_t port) {
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+  struct sockaddr_storage ss;
+  socklen_t sl;
+  memset(&ss, 0, sizeof ss);
+  if (family == AF_INET6) {
+    int off = 0;
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    sl = sizeof *a;
+  } else {
+    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    sl = sizeof *a;
+  }
+  int r = bind(fd, (struct sockaddr *)&ss, sl);
+  int e = errno;
+  close(fd);
+  return r == 0 ? 1 : e == EADDRINUSE ? 0 : -e;
+}
+
+/* tcpPortFree(port) -> whether no TCP socket of this machine holds `port`: listening,
+   connected or in TIME_WAIT (a bind to it succeeds). A few syscalls, where reading
+   /proc/net/tcp walks the kernel's whole connection table (milliseconds on a big machine). */
+static napi_value js_tcp_port_free(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t port;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !get_int(env, argv[0], &port) || port < 1 || port > 65535) {
+    return throw_arg(env, "tcpPortFree(port: 1-65535)");
+  }
+  int r = bind_free(AF_INET6, (uint16_t)port);
+  if (r < 0) r = bind_free(AF_INET, (uint16_t)port); /* no IPv6 here */
+  if (r < 0) return throw_errno(env, "bind", -r);
+  napi_value out;
+  napi_get_boolean(env, r == 1, &out);
+  return out;
+}
+
 /* sourceFor(family, dst: Uint8Array, scope?) -> Uint8Array: the local address the routing table
    picks towards dst — a UDP socket connected (nothing is sent) and asked its name. Synchronous
    and in microseconds, where node:dgram costs a socket handle, a DNS lookup path and, on first
@@ -469,6 +514,7 @@ NAPI_MODULE_INIT() {
     { "attachFilter", NULL, js_attach_filter, NULL, NULL, NULL, napi_enumerable, NULL },
     { "close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL },
     { "sourceFor", NULL, js_source_for, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "tcpPortFree", NULL, js_tcp_port_free, NULL, NULL, NULL, napi_enumerable, NULL },
     { "abiVersion", NULL, NULL, NULL, NULL, abi, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

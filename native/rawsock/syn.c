@@ -11,7 +11,8 @@
  * scan engine and only queues work and takes results.
  *
  * JS side:
- *   create(callback, results, froms, key, sourcePort, span) -> context; one thread starts.
+ *   create(callback, results, froms, key, sourcePort, span, sendHelper) -> context; one thread
+ *     starts, and with sendHelper a second one that only sends (see helper_run).
  *   watch(ctx, family, tcpFd, icmpFd): the raw sockets of a family (opened and filtered by
  *     the caller, who closes them after close(ctx)); SYNs of that family go out of tcpFd.
  *   host(ctx, slot, family, src, dst, scope, pseudoSum): registers a target under a small
@@ -32,6 +33,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
@@ -118,6 +120,30 @@ typedef struct {
   uint8_t target[16];
 } capture_t;
 
+typedef struct {
+  struct mmsghdr msgs[SEND_CHUNK];
+  struct iovec iov[SEND_CHUNK];
+  struct sockaddr_in6 to[SEND_CHUNK];
+  uint8_t pkt[SEND_CHUNK][SYN_LEN];
+  double id[SEND_CHUNK];
+  uint64_t key[SEND_CHUNK];
+  double timeout[SEND_CHUNK];
+  unsigned n;
+  int family;
+} sendbuf_t;
+
+/* A chunk of SYNs the send helper sends (see helper_run): the pending entries it was
+   registered under, and what became of each packet (0 sent, else the send's errno). */
+typedef struct {
+  sendbuf_t b;
+  uint32_t gen[SEND_CHUNK];
+  int status[SEND_CHUNK];
+  /* When its sending began. */
+  double at;
+} job_t;
+
+enum { HELPER_IDLE = 0, HELPER_BUSY = 1, HELPER_DONE = 2 };
+
 typedef struct ctx {
   napi_env env;
   capture_t *capture;
@@ -154,6 +180,18 @@ typedef struct ctx {
   uint32_t gen;
   VEC(deadline_t) heap;
   VEC(res_t) out;
+  /* The chunk being filled (the thread's own). */
+  job_t *mine;
+  /* The send helper: a second thread that only sends, from sockets of its own (helper_fd,
+     written by watch under `lock`), one chunk at a time (job), while this thread fills and
+     sends the next. hstate and hstop under hlock. */
+  int helper_fd[2];
+  pthread_t helper;
+  int helper_started, hlock_ready;
+  pthread_mutex_t hlock;
+  pthread_cond_t hwork, hdone;
+  int hstate, hstop;
+  job_t *job;
 } ctx_t;
 
 static double now_ms(void) {
@@ -372,17 +410,6 @@ static void emit(ctx_t *c, double id, double code, double rtt, int ttl, int type
   (void)VEC_PUSH(c->out, r); /* out of memory: the probe stays pending in JS until close() */
 }
 
-typedef struct {
-  struct mmsghdr msgs[SEND_CHUNK];
-  struct iovec iov[SEND_CHUNK];
-  struct sockaddr_in6 to[SEND_CHUNK];
-  uint8_t pkt[SEND_CHUNK][SYN_LEN];
-  double id[SEND_CHUNK];
-  uint64_t key[SEND_CHUNK];
-  double timeout[SEND_CHUNK];
-  unsigned n;
-  int family;
-} sendbuf_t;
 
 static void write_syn(uint8_t *o, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t pseudo) {
   o[0] = sport >> 8, o[1] = sport & 0xff, o[2] = dport >> 8, o[3] = dport & 0xff;
@@ -440,13 +467,135 @@ static void flush_sends(ctx_t *c, sendbuf_t *b) {
   b->n = 0;
 }
 
-static void queue_probe(ctx_t *c, sendbuf_t *b, const req_t *r) {
+/* The helper's side: sends a job's packets and notes what became of each. */
+static void send_job(int fd, job_t *j) {
+  sendbuf_t *b = &j->b;
+  j->at = now_ms();
+  unsigned i = 0;
+  while (i < b->n) {
+    int r = fd < 0 ? -1 : sendmmsg(fd, b->msgs + i, b->n - i, 0);
+    int e = fd < 0 ? EBADF : errno;
+    if (r < 0 && e == EINTR) continue;
+    if (r > 0) {
+      for (int k = 0; k < r; k++) j->status[i + (unsigned)k] = 0;
+      i += (unsigned)r;
+      continue;
+    }
+    if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) {
+      for (; i < b->n; i++) j->status[i] = e;
+    } else {
+      j->status[i++] = e;
+    }
+  }
+}
+
+static void *helper_run(void *arg) {
+  ctx_t *c = (ctx_t *)arg;
+  struct sched_param sp = { 0 };
+  (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
+  pthread_mutex_lock(&c->hlock);
+  for (;;) {
+    while (!c->hstop && c->hstate != HELPER_BUSY) pthread_cond_wait(&c->hwork, &c->hlock);
+    if (c->hstate != HELPER_BUSY) break; /* stopped, nothing left to send */
+    job_t *j = c->job;
+    pthread_mutex_unlock(&c->hlock);
+    send_job(c->helper_fd[j->b.family == 6], j);
+    pthread_mutex_lock(&c->hlock);
+    c->hstate = HELPER_DONE;
+    pthread_cond_signal(&c->hdone);
+  }
+  pthread_mutex_unlock(&c->hlock);
+  return NULL;
+}
+
+/* Registers a chunk's probes as pending before the helper sends them (an answer can come back
+   before the helper's call returns); their deadlines wait until collect_job knows they went. */
+static void register_job(ctx_t *c, job_t *j) {
+  sendbuf_t *b = &j->b;
+  double t0 = now_ms();
+  for (unsigned i = 0; i < b->n; i++) {
+    pend_t *p = pend_find(c, b->key[i]);
+    if (p == NULL) p = pend_insert(c, b->key[i]);
+    else emit(c, p->id, CODE_TIMEOUT, t0 - p->sent_ms, 0, 0, 0, 0, NULL); /* as in flush_sends */
+    if (p == NULL) {
+      emit(c, b->id[i], -ENOMEM, 0, 0, 0, 0, 0, NULL);
+      j->gen[i] = 0; /* matches no entry: generations start at 1 */
+      continue;
+    }
+    p->id = b->id[i];
+    p->sent_ms = t0;
+    p->gen = j->gen[i] = ++c->gen;
+  }
+}
+
+/* Takes a finished job back: each packet that went gets its deadline, each that did not is
+   reported failed (unless an answer or a newer probe of the pair settled it meanwhile). */
+static void collect_job(ctx_t *c) {
+  job_t *j = c->job;
+  sendbuf_t *b = &j->b;
+  for (unsigned i = 0; i < b->n; i++) {
+    pend_t *p = pend_find(c, b->key[i]);
+    int live = p != NULL && p->gen == j->gen[i];
+    if (!live) continue; /* answered already, or a newer probe of the pair took over */
+    if (j->status[i] == 0) {
+      p->sent_ms = j->at;
+      heap_push(c, (deadline_t){ j->at + b->timeout[i], b->key[i], j->gen[i] });
+    } else {
+      emit(c, p->id, -j->status[i], 0, 0, 0, 0, 0, NULL);
+      pend_remove(c, p);
+    }
+  }
+  b->n = 0;
+  c->hstate = HELPER_IDLE;
+}
+
+/* Waits until the helper has no job and takes its last one back. */
+static void helper_sync(ctx_t *c) {
+  if (!c->helper_started) return;
+  pthread_mutex_lock(&c->hlock);
+  while (c->hstate == HELPER_BUSY) pthread_cond_wait(&c->hdone, &c->hlock);
+  int done = c->hstate == HELPER_DONE;
+  pthread_mutex_unlock(&c->hlock);
+  if (done) collect_job(c);
+}
+
+/* Sends the chunk being filled: through the helper when it is free (this thread then fills the
+   next one meanwhile), else from this thread. */
+static void send_chunk(ctx_t *c) {
+  sendbuf_t *b = &c->mine->b;
+  if (b->n == 0) return;
+  if (c->helper_started && c->helper_fd[b->family == 6] >= 0) {
+    pthread_mutex_lock(&c->hlock);
+    int st = c->hstate;
+    pthread_mutex_unlock(&c->hlock);
+    if (st == HELPER_DONE) {
+      collect_job(c);
+      st = HELPER_IDLE;
+    }
+    if (st == HELPER_IDLE) {
+      register_job(c, c->mine);
+      job_t *j = c->mine;
+      c->mine = c->job;
+      c->mine->b.n = 0;
+      pthread_mutex_lock(&c->hlock);
+      c->job = j;
+      c->hstate = HELPER_BUSY;
+      pthread_cond_signal(&c->hwork);
+      pthread_mutex_unlock(&c->hlock);
+      return;
+    }
+  }
+  flush_sends(c, b);
+}
+
+static void queue_probe(ctx_t *c, const req_t *r) {
   host_t *h = r->slot < c->nhosts && c->hosts[r->slot].used ? &c->hosts[r->slot] : NULL;
   if (h == NULL) {
     emit(c, r->id, -EINVAL, 0, 0, 0, 0, 0, NULL);
     return;
   }
-  if (b->n > 0 && (b->n == SEND_CHUNK || b->family != h->family)) flush_sends(c, b);
+  if (c->mine->b.n > 0 && (c->mine->b.n == SEND_CHUNK || c->mine->b.family != h->family)) send_chunk(c);
+  sendbuf_t *b = &c->mine->b;
   unsigned j = b->n++;
   b->family = h->family;
   uint16_t sport = (uint16_t)(c->sport + ((r->tries < 1 ? 1 : r->tries) - 1) % c->span);
@@ -672,13 +821,9 @@ static void *run(void *arg) {
   struct sched_param sp = { 0 };
   (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
   VEC(req_t) batch = { NULL, 0, 0 };
-  sendbuf_t *sb = calloc(1, sizeof *sb);
   recvbuf_t *rb = calloc(1, sizeof *rb);
   struct epoll_event evs[8];
-  if (sb == NULL || rb == NULL) {
-    free(sb), free(rb);
-    return NULL;
-  }
+  if (rb == NULL) return NULL;
   for (;;) {
     pthread_mutex_lock(&c->lock);
     int stop = c->stop;
@@ -695,21 +840,25 @@ static void *run(void *arg) {
     for (size_t i = 0; i < batch.n; i++) {
       const req_t *r = &batch.v[i];
       if (r->type == REQ_PROBE) {
-        queue_probe(c, sb, r);
-        if (sb->n == SEND_CHUNK) {
-          flush_sends(c, sb);
+        queue_probe(c, r);
+        if (c->mine->b.n == SEND_CHUNK) {
+          send_chunk(c);
           drain_all(c, rb);
           /* Hand these answers over now: the main thread works on them while we send on. */
           publish(c);
         }
       } else {
-        flush_sends(c, sb); /* probes before a host change go out under the old registration */
+        /* Probes before a host change go out under the old registration. */
+        send_chunk(c);
+        helper_sync(c);
         if (r->type == REQ_HOST) host_add(c, r);
         else if (r->slot < c->nhosts && c->hosts[r->slot].used) host_unlink(c, r->slot);
       }
     }
     batch.n = 0;
-    flush_sends(c, sb);
+    send_chunk(c);
+    /* Every probe taken has gone out (and has its deadline) before this thread waits. */
+    helper_sync(c);
     publish(c);
 
     /* Wait for answers, for new requests (wakefd) or for the nearest deadline. While work
@@ -756,8 +905,8 @@ static void *run(void *arg) {
     }
     publish(c);
   }
+  helper_sync(c);
   free(batch.v);
-  free(sb);
   free(rb);
   return NULL;
 }
@@ -827,6 +976,18 @@ static void shutdown_ctx(ctx_t *c) {
     pthread_join(c->thread, NULL);
     c->started = 0;
   }
+  if (c->helper_started) {
+    pthread_mutex_lock(&c->hlock);
+    c->hstop = 1;
+    pthread_cond_signal(&c->hwork);
+    pthread_mutex_unlock(&c->hlock);
+    pthread_join(c->helper, NULL);
+    c->helper_started = 0;
+  }
+  for (int f = 0; f < 2; f++) {
+    if (c->helper_fd[f] >= 0) close(c->helper_fd[f]);
+    c->helper_fd[f] = -1;
+  }
   if (c->epfd >= 0) close(c->epfd);
   if (c->wakefd >= 0) close(c->wakefd);
   c->epfd = c->wakefd = -1;
@@ -849,7 +1010,14 @@ static void free_ctx(ctx_t *c) {
   free(c->pend);
   free(c->heap.v);
   free(c->out.v);
+  free(c->mine);
+  free(c->job);
   if (c->lock_ready) pthread_mutex_destroy(&c->lock);
+  if (c->hlock_ready) {
+    pthread_mutex_destroy(&c->hlock);
+    pthread_cond_destroy(&c->hwork);
+    pthread_cond_destroy(&c->hdone);
+  }
   free(c);
 }
 
@@ -888,19 +1056,20 @@ static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **d
   return t == want;
 }
 
-/* create(callback(count), results: Float64Array(8 × 1024), froms: Uint8Array(16 × 1024), key: Uint8Array(16), sourcePort, span) */
+/* create(callback(count), results: Float64Array(8 × 1024), froms: Uint8Array(16 × 1024), key: Uint8Array(16), sourcePort, span, sendHelper) */
 static napi_value js_create(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 7;
+  napi_value argv[7];
   napi_valuetype t;
   void *res, *froms, *key;
   size_t rl, fl, kl;
   int32_t sport, span;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function ||
+  bool helper = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 || napi_get_value_bool(env, argv[6], &helper) != napi_ok || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function ||
       !typed(env, argv[1], napi_float64_array, &res, &rl) || rl < RESULT_FIELDS * RESULTS || !typed(env, argv[2], napi_uint8_array, &froms, &fl) || fl < 16 * RESULTS ||
       !typed(env, argv[3], napi_uint8_array, &key, &kl) || kl != 16 || napi_get_value_int32(env, argv[4], &sport) != napi_ok ||
       napi_get_value_int32(env, argv[5], &span) != napi_ok || sport < 1 || span < 1 || sport + span - 1 > 65535) {
-    return throw_arg(env, "create(callback, results: Float64Array(8192), froms: Uint8Array(16384), key: Uint8Array(16), sourcePort, span)");
+    return throw_arg(env, "create(callback, results: Float64Array(8192), froms: Uint8Array(16384), key: Uint8Array(16), sourcePort, span, sendHelper: boolean)");
   }
   uv_loop_t *loop;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) return throw_errno(env, "napi_get_uv_event_loop", EINVAL);
@@ -914,10 +1083,12 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   c->span = (uint16_t)span;
   c->notifyfd = c->wakefd = c->epfd = -1;
   c->tcp_fd[0] = c->tcp_fd[1] = c->icmp_fd[0] = c->icmp_fd[1] = -1;
+  c->helper_fd[0] = c->helper_fd[1] = -1;
   const char *what = NULL;
   int e = 0;
   if (pthread_mutex_init(&c->lock, NULL) != 0) what = "pthread_mutex_init", e = EAGAIN;
   else c->lock_ready = 1;
+  if (what == NULL && ((c->mine = calloc(1, sizeof *c->mine)) == NULL || (c->job = calloc(1, sizeof *c->job)) == NULL)) what = "calloc", e = ENOMEM;
   if (what == NULL && ((c->notifyfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 || (c->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 || (c->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)) {
     what = "eventfd", e = errno;
   }
@@ -939,6 +1110,18 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
       uv_poll_start(c->poll, UV_READABLE, on_notify);
       uv_unref((uv_handle_t *)c->poll);
     }
+  }
+  /* The send helper when asked for: best effort (without it, the packet thread sends
+     everything itself). */
+  if (what == NULL && helper) {
+    if (pthread_mutex_init(&c->hlock, NULL) == 0) {
+      if (pthread_cond_init(&c->hwork, NULL) == 0) {
+        if (pthread_cond_init(&c->hdone, NULL) == 0) c->hlock_ready = 1;
+        else pthread_cond_destroy(&c->hwork);
+      }
+      if (!c->hlock_ready) pthread_mutex_destroy(&c->hlock);
+    }
+    if (c->hlock_ready && pthread_create(&c->helper, NULL, helper_run, c) == 0) c->helper_started = 1;
   }
   if (what == NULL) {
     int r = pthread_create(&c->thread, NULL, run, c);
@@ -986,10 +1169,25 @@ static napi_value js_watch(napi_env env, napi_callback_info info) {
     (void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, tcp, NULL);
     return throw_errno(env, "epoll_ctl", e);
   }
+  /* The send helper's own socket for the family: it only sends, so it takes no copy of what
+     arrives (a filter that accepts nothing). Without one, the packet thread sends alone. */
+  int hfd = -1;
+  if (c->helper_started) {
+    hfd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct sock_fprog prog = { 1, &none };
+    if (hfd >= 0 && setsockopt(hfd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) {
+      close(hfd);
+      hfd = -1;
+    }
+    int snd = 4 << 20;
+    if (hfd >= 0 && setsockopt(hfd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof snd) < 0) (void)setsockopt(hfd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof snd);
+  }
   /* Published under the lock: the thread reads them after taking the queue under it too. */
   pthread_mutex_lock(&c->lock);
   c->icmp_fd[f] = icmp;
   c->tcp_fd[f] = tcp;
+  c->helper_fd[f] = hfd;
   pthread_mutex_unlock(&c->lock);
   return NULL;
 }

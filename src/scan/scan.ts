@@ -333,7 +333,8 @@ async function proberFactory(part: ProtocolScan, r: ResolvedScanOptions): Promis
   switch (part.kind) {
     case 'syn': {
       const { createSynProber } = await import('./syn-prober.js');
-      return (onResult, onFatal, onBatchEnd) => createSynProber({}, onResult, onFatal, onBatchEnd);
+      // A worker thread's share, for the SYN scan: the send helper (see SynProberOptions).
+      return (onResult, onFatal, onBatchEnd) => createSynProber({ sendHelper: r.workers > 0 }, onResult, onFatal, onBatchEnd);
     }
     case 'connect': {
       const { createProber } = await import('./prober.js');

@@ -17,7 +17,7 @@
  * for the code (filtered, in every TCP scan).
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import { IdSet } from '../core/id-set.js';
 import { parseIp } from '../core/ip.js';
 import type { IcmpReason } from '../core/types.js';
@@ -54,6 +54,13 @@ export interface SynProberOptions {
   readonly sourcePort?: number;
   /** The 16-byte cookie key; default: random. */
   readonly key?: Uint8Array;
+  /**
+   * A second native thread that sends every other chunk of SYNs from sockets of its own: on
+   * loopback and veth the kernel handles each SYN and its answer inside the send call, so
+   * sending is most of the scan's work and two threads carry it faster (measured on two cores:
+   * loopback -p- 0.55 s → 0.43 s). Default: when the machine has more than one core.
+   */
+  readonly sendHelper?: boolean;
 }
 
 /** Whether a SYN prober can run here, and why not (one plain line). */
@@ -132,14 +139,15 @@ export class SynProber implements Prober {
   ) {
     this.key = opts.key ?? randomBytes(COOKIE_KEY_BYTES);
     if (this.key.length !== COOKIE_KEY_BYTES) throw new RangeError(`the SYN cookie key must be ${COOKIE_KEY_BYTES} bytes`);
-    this.sourcePort = opts.sourcePort ?? pickSourcePort(Math.random, SOURCE_PORTS);
+    this.sourcePort = opts.sourcePort ?? pickSourcePort(Math.random, SOURCE_PORTS, (port) => !api.tcpPortFree(port));
     if (this.sourcePort < 1 || this.sourcePort + SOURCE_PORTS - 1 > 65535) throw new RangeError(`source port ${this.sourcePort} leaves no room for ${SOURCE_PORTS} ports`);
     const syn = api.syn;
     this.fields = syn.resultFields;
     this.results = new Float64Array(syn.resultFields * syn.maxResults);
     this.froms = new Uint8Array(16 * syn.maxResults);
-    this.ctx = syn.create((count) => this.onResults(count), this.results, this.froms, Uint8Array.from(this.key), this.sourcePort, SOURCE_PORTS);
-    this.description = `raw SYN prober, source ports ${this.sourcePort}-${this.sourcePort + SOURCE_PORTS - 1}, native packet thread`;
+    const helper = opts.sendHelper ?? availableParallelism() > 1;
+    this.ctx = syn.create((count) => this.onResults(count), this.results, this.froms, Uint8Array.from(this.key), this.sourcePort, SOURCE_PORTS, helper);
+    this.description = `raw SYN prober, source ports ${this.sourcePort}-${this.sourcePort + SOURCE_PORTS - 1}, native packet thread${helper ? ' and send helper' : ''}`;
   }
 
   addHost(ref: number, address: string, family: 4 | 6): void {

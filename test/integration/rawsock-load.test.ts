@@ -48,3 +48,25 @@ test('rawsock recvMany returns an empty buffer when nothing arrives in time', { 
     loaded.api.close(fd);
   }
 });
+
+test('rawsock tcpPortFree is false for a listener, for both ends of a connection and for either family, true once they are gone', { skip: !loaded.ok && loaded.reason }, async () => {
+  assert.ok(loaded.ok);
+  const api = loaded.api;
+  const { createServer, connect } = await import('node:net');
+  for (const host of ['127.0.0.1', '::1']) {
+    const server = createServer((s) => s.on('error', () => undefined));
+    await new Promise<void>((r) => server.listen(0, host, r));
+    const port = (server.address() as { port: number }).port;
+    const client = connect(port, host);
+    await new Promise<void>((r) => client.once('connect', r));
+    const local = client.localPort!;
+    assert.equal(api.tcpPortFree(port), false, `${host} listener ${port}`);
+    assert.equal(api.tcpPortFree(local), false, `${host} client port ${local}`);
+    client.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+    // The listener's port is free again (the client's, which closed first, may sit in TIME_WAIT).
+    assert.equal(api.tcpPortFree(port), true, `${host} port ${port} after close`);
+  }
+  assert.throws(() => api.tcpPortFree(0), TypeError);
+  assert.throws(() => api.tcpPortFree(65536), TypeError);
+});

@@ -42,23 +42,26 @@ for (const [host, family] of [
   });
 }
 
-test('SYN prober of every loopback port finds exactly what listens', { skip }, async () => {
-  const l = await startListeners(3);
-  try {
-    const all = Array.from({ length: 65535 }, (_, i) => i + 1);
-    const r = await probePorts('127.0.0.1', 4, all, { window: 65535, timeoutMs: 3000 });
-    const open = [...r].filter(([, a]) => a.outcome === Outcome.Open).map(([p]) => p);
-    const other = [...r].filter(([, a]) => a.outcome !== Outcome.Open && a.outcome !== Outcome.Refused);
-    assert.deepEqual(other, []);
-    for (const p of l.ports) assert.ok(open.includes(p), `listener ${p}`);
-    // Other processes' listeners may come and go during the scan: compare with ss after it.
-    const truth = await listeningPorts('127.0.0.1');
-    const wrong = open.filter((p) => !truth.has(p));
-    assert.deepEqual(wrong, [], 'open ports nothing listens on');
-  } finally {
-    await l.close();
-  }
-});
+for (const sendHelper of [false, true]) {
+  test(`SYN prober of every loopback port finds exactly what listens (send helper ${sendHelper ? 'on' : 'off'})`, { skip }, async () => {
+    const l = await startListeners(3);
+    try {
+      const all = Array.from({ length: 65535 }, (_, i) => i + 1);
+      const r = await probePorts('127.0.0.1', 4, all, { window: 65535, timeoutMs: 3000, prober: { sendHelper } });
+      assert.equal(r.size, 65535);
+      const open = [...r].filter(([, a]) => a.outcome === Outcome.Open).map(([p]) => p);
+      const other = [...r].filter(([, a]) => a.outcome !== Outcome.Open && a.outcome !== Outcome.Refused);
+      assert.deepEqual(other, []);
+      for (const p of l.ports) assert.ok(open.includes(p), `listener ${p}`);
+      // Other processes' listeners may come and go during the scan: compare with ss after it.
+      const truth = await listeningPorts('127.0.0.1');
+      const wrong = open.filter((p) => !truth.has(p));
+      assert.deepEqual(wrong, [], 'open ports nothing listens on');
+    } finally {
+      await l.close();
+    }
+  });
+}
 
 test('SYN prober probes IPv4 and IPv6 hosts side by side, the second family opened mid-scan', { skip }, async () => {
   const l4 = await startListeners(1, '127.0.0.1');

@@ -25,34 +25,36 @@ function agrees(tb: Testbed, port: number, a: PortAnswer): boolean {
   return a.outcome === (port >= 1200 && port <= 1399 ? Outcome.Icmp : Outcome.Timeout);
 }
 
-test('SYN prober matches testbed ground truth over 2000 ports, IPv4 and IPv6, with ICMP codes', { skip }, async () => {
-  const tb = await createTestbed(spec);
-  try {
-    const ports = Array.from({ length: 2000 }, (_, i) => i + 1);
-    for (const [target, family] of [
-      [tb.v4, 4],
-      [tb.v6, 6],
-    ] as const) {
-      // The namespace's ICMP sender allows bursts of 50 per jiffy (icmp_msgs_burst): a window of
-      // 64 probes into the REJECT range loses a few ICMP errors per round, and a retry gets them.
-      const r = await probePorts(target, family, ports, { window: 64, timeoutMs: 300, tries: 3 });
-      assert.equal(r.size, 2000);
-      const wrong = [...r].filter(([p, a]) => !agrees(tb, p, a)).map(([p, a]) => `${p}:${a.outcome}`);
-      assert.deepEqual(wrong, [], `IPv${family}`);
-      const open = r.get(80)!;
-      assert.equal(open.ttl, 64);
-      assert.equal(r.get(1600)!.ttl, 64);
-      const admin = r.get(1300)!;
-      assert.equal(admin.reason, 'admin-prohibited');
-      assert.deepEqual(admin.icmp, family === 4 ? { type: 3, code: 13, from: tb.v4 } : { type: 1, code: 1, from: tb.v6 });
-      assert.equal(admin.ttl, 64);
-      // A dropped port stays silent through every try.
-      assert.equal(r.get(1100)!.tries, 3);
+for (const sendHelper of [false, true]) {
+  test(`SYN prober matches testbed ground truth over 2000 ports, IPv4 and IPv6, with ICMP codes (send helper ${sendHelper ? 'on' : 'off'})`, { skip }, async () => {
+    const tb = await createTestbed(spec);
+    try {
+      const ports = Array.from({ length: 2000 }, (_, i) => i + 1);
+      for (const [target, family] of [
+        [tb.v4, 4],
+        [tb.v6, 6],
+      ] as const) {
+        // The namespace's ICMP sender allows bursts of 50 per jiffy (icmp_msgs_burst): a window of
+        // 64 probes into the REJECT range loses a few ICMP errors per round, and a retry gets them.
+        const r = await probePorts(target, family, ports, { window: 64, timeoutMs: 300, tries: 3, prober: { sendHelper } });
+        assert.equal(r.size, 2000);
+        const wrong = [...r].filter(([p, a]) => !agrees(tb, p, a)).map(([p, a]) => `${p}:${a.outcome}`);
+        assert.deepEqual(wrong, [], `IPv${family}`);
+        const open = r.get(80)!;
+        assert.equal(open.ttl, 64);
+        assert.equal(r.get(1600)!.ttl, 64);
+        const admin = r.get(1300)!;
+        assert.equal(admin.reason, 'admin-prohibited');
+        assert.deepEqual(admin.icmp, family === 4 ? { type: 3, code: 13, from: tb.v4 } : { type: 1, code: 1, from: tb.v6 });
+        assert.equal(admin.ttl, 64);
+        // A dropped port stays silent through every try.
+        assert.equal(r.get(1100)!.tries, 3);
+      }
+    } finally {
+      await tb.close();
     }
-  } finally {
-    await tb.close();
-  }
-});
+  });
+}
 
 test('SYN prober ignores forged, duplicate and late SYN-ACKs', { skip }, async () => {
   const tb = await createTestbed({ profile: 'lan', open: [22], drop: [[1000, 1199]], ipv6: false });

@@ -74,6 +74,7 @@ function scripted(): Scripted {
       if (dst.join('.') === '198.18.9.9') throw Object.assign(new Error('connect: Network is unreachable'), { code: 'ENETUNREACH' });
       return Uint8Array.from(dst);
     },
+    tcpPortFree: () => true,
     syn,
   };
   return s;

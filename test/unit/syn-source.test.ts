@@ -60,3 +60,19 @@ test('chooseSourcePort with a span never returns a block that crosses into the e
 test('chooseSourcePort throws when no port is free', () => {
   assert.throws(() => chooseSourcePort(seq(0.5), [1024, 65535], new Set()), /no free source port/);
 });
+
+test('chooseSourcePort takes a test of one port in place of a set, asking only about candidates', () => {
+  const asked: number[] = [];
+  const taken = new Set([1028, 1029]);
+  const port = chooseSourcePort(
+    seq(4 / 64505, 0),
+    [32768, 60999],
+    (p) => {
+      asked.push(p);
+      return taken.has(p);
+    },
+    2,
+  );
+  assert.equal(port, 1024);
+  assert.deepEqual(asked, [1028, 1024, 1025]);
+});

@@ -67,7 +67,7 @@ export class RawPinger implements Pinger {
   private readonly key = randomBytes(COOKIE_KEY_BYTES);
   /** ICMP identifier of this scan's echo and timestamp requests. */
   private readonly icmpId = randomInt(0x10000);
-  private readonly port = pickSourcePort();
+  private readonly port: number;
   private readonly hosts = new Map<number, Host>();
   /** Hosts by addressKey; a target listed twice has two ids. */
   private readonly byAddress = new Map<string, number[]>();
@@ -85,6 +85,7 @@ export class RawPinger implements Pinger {
     private readonly onFatal: (err: Error) => void,
   ) {
     this.costPerTry = (probes.echo ? 1 : 0) + (probes.timestamp ? 1 : 0) + probes.synPorts.length + probes.ackPorts.length;
+    this.port = pickSourcePort(Math.random, 1, (port) => !api.tcpPortFree(port));
   }
 
   add(id: number, ip: IpAddress): void {

@@ -36,6 +36,11 @@ export interface RawSockApi {
   close(fd: number): void;
   /** The local address the routing table picks towards `dst` (4 or 16 bytes); throws with the errno name as code. */
   sourceFor(family: 4 | 6, dst: Uint8Array, scope?: number): Uint8Array;
+  /**
+   * Whether no TCP socket of this machine holds `port` (listening, connected or in TIME_WAIT):
+   * a bind to it on every address succeeds.
+   */
+  tcpPortFree(port: number): boolean;
   /** The SYN scan's packet thread (native/rawsock/syn.c). */
   readonly syn: NativeSynApi;
 }
@@ -50,9 +55,10 @@ export interface NativeSynApi {
    * A context and its thread. `callback(count)` gets `count` records of `resultFields` numbers
    * in `results` — [id, code, rttMs, ttl, icmpType, icmpCode, fromFamily, 0]; code 0 SYN-ACK,
    * 1 RST, 2 ICMP unreachable, 3 no answer in time, negative = -errno of the send — and each
-   * ICMP sender's address in froms[16 * i, 16 * i + 16).
+   * ICMP sender's address in froms[16 * i, 16 * i + 16). With `sendHelper`, a second thread
+   * sends every other chunk of SYNs from sockets of its own.
    */
-  create(callback: (count: number) => void, results: Float64Array, froms: Uint8Array, key: Uint8Array, sourcePort: number, span: number): NativeSynContext;
+  create(callback: (count: number) => void, results: Float64Array, froms: Uint8Array, key: Uint8Array, sourcePort: number, span: number, sendHelper: boolean): NativeSynContext;
   /** The raw sockets of a family (opened and filtered by the caller, who closes them after close()). */
   watch(ctx: NativeSynContext, family: 4 | 6, tcpFd: number, icmpFd: number): void;
   /** Registers a target under `slot`; pseudoSum is the unfolded pseudo-header sum of its SYNs. */
@@ -125,7 +131,7 @@ export type RawSockLoad = { readonly ok: true; readonly api: RawSockApi } | { re
 /** The connect half of the addon, or why it cannot be used. */
 export type NativeConnectLoad = { readonly ok: true; readonly api: NativeConnectApi } | { readonly ok: false; readonly reason: string };
 
-const ABI = 5;
+const ABI = 6;
 const ADDON = new URL('../../../native/rawsock/build/Release/rawsock.node', import.meta.url);
 
 type Addon = RawSockApi & { readonly connect: NativeConnectApi };

@@ -142,7 +142,10 @@ typedef struct {
   double at;
 } job_t;
 
-enum { HELPER_IDLE = 0, HELPER_BUSY = 1, HELPER_DONE = 2 };
+/* Chunks the helper can hold at once: one it sends and one waiting, so it never waits for this
+   thread to finish a chunk of its own before it gets the next. */
+#define HELPER_JOBS 2
+enum { JOB_FREE = 0, JOB_QUEUED = 1, JOB_SENDING = 2, JOB_DONE = 3 };
 
 typedef struct ctx {
   napi_env env;
@@ -183,15 +186,16 @@ typedef struct ctx {
   /* The chunk being filled (the thread's own). */
   job_t *mine;
   /* The send helper: a second thread that only sends, from sockets of its own (helper_fd,
-     written by watch under `lock`), one chunk at a time (job), while this thread fills and
-     sends the next. hstate and hstop under hlock. */
+     written by watch under `lock`), chunks this thread hands it (jobs), while this thread
+     reads and fills and sends the next. jstate and hstop under hlock. */
   int helper_fd[2];
   pthread_t helper;
   int helper_started, hlock_ready;
   pthread_mutex_t hlock;
   pthread_cond_t hwork, hdone;
-  int hstate, hstop;
-  job_t *job;
+  int hstop;
+  job_t *jobs[HELPER_JOBS];
+  int jstate[HELPER_JOBS];
 } ctx_t;
 
 static double now_ms(void) {
@@ -489,20 +493,32 @@ static void send_job(int fd, job_t *j) {
   }
 }
 
+static int job_in(const ctx_t *c, int state) {
+  for (int k = 0; k < HELPER_JOBS; k++)
+    if (c->jstate[k] == state) return k;
+  return -1;
+}
+
 static void *helper_run(void *arg) {
   ctx_t *c = (ctx_t *)arg;
   struct sched_param sp = { 0 };
   (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
   pthread_mutex_lock(&c->hlock);
   for (;;) {
-    while (!c->hstop && c->hstate != HELPER_BUSY) pthread_cond_wait(&c->hwork, &c->hlock);
-    if (c->hstate != HELPER_BUSY) break; /* stopped, nothing left to send */
-    job_t *j = c->job;
+    int k;
+    while ((k = job_in(c, JOB_QUEUED)) < 0 && !c->hstop) pthread_cond_wait(&c->hwork, &c->hlock);
+    if (k < 0) break; /* stopped, nothing left to send */
+    c->jstate[k] = JOB_SENDING;
+    job_t *j = c->jobs[k];
     pthread_mutex_unlock(&c->hlock);
     send_job(c->helper_fd[j->b.family == 6], j);
     pthread_mutex_lock(&c->hlock);
-    c->hstate = HELPER_DONE;
+    c->jstate[k] = JOB_DONE;
     pthread_cond_signal(&c->hdone);
+    /* The packet thread may be waiting in epoll: the job's deadlines are its to keep. */
+    uint64_t one = 1;
+    ssize_t w = write(c->wakefd, &one, sizeof one);
+    (void)w;
   }
   pthread_mutex_unlock(&c->hlock);
   return NULL;
@@ -530,8 +546,7 @@ static void register_job(ctx_t *c, job_t *j) {
 
 /* Takes a finished job back: each packet that went gets its deadline, each that did not is
    reported failed (unless an answer or a newer probe of the pair settled it meanwhile). */
-static void collect_job(ctx_t *c) {
-  job_t *j = c->job;
+static void collect_job(ctx_t *c, job_t *j) {
   sendbuf_t *b = &j->b;
   for (unsigned i = 0; i < b->n; i++) {
     pend_t *p = pend_find(c, b->key[i]);
@@ -546,44 +561,47 @@ static void collect_job(ctx_t *c) {
     }
   }
   b->n = 0;
-  c->hstate = HELPER_IDLE;
 }
 
-/* Waits until the helper has no job and takes its last one back. */
-static void helper_sync(ctx_t *c) {
+/* Takes every finished job back (under hlock; the helper does not touch a job once it is done). */
+static void collect_done(ctx_t *c) {
+  for (int k = 0; k < HELPER_JOBS; k++) {
+    if (c->jstate[k] != JOB_DONE) continue;
+    collect_job(c, c->jobs[k]);
+    c->jstate[k] = JOB_FREE;
+  }
+}
+
+/* Takes finished jobs back; with `wait`, first waits until the helper has none left to send. */
+static void helper_poll(ctx_t *c, int wait) {
   if (!c->helper_started) return;
   pthread_mutex_lock(&c->hlock);
-  while (c->hstate == HELPER_BUSY) pthread_cond_wait(&c->hdone, &c->hlock);
-  int done = c->hstate == HELPER_DONE;
+  while (wait && (job_in(c, JOB_QUEUED) >= 0 || job_in(c, JOB_SENDING) >= 0)) pthread_cond_wait(&c->hdone, &c->hlock);
+  collect_done(c);
   pthread_mutex_unlock(&c->hlock);
-  if (done) collect_job(c);
 }
 
-/* Sends the chunk being filled: through the helper when it is free (this thread then fills the
-   next one meanwhile), else from this thread. */
+/* Sends the chunk being filled: through the helper when it has room (this thread then reads
+   and fills the next one meanwhile), else from this thread. */
 static void send_chunk(ctx_t *c) {
   sendbuf_t *b = &c->mine->b;
   if (b->n == 0) return;
   if (c->helper_started && c->helper_fd[b->family == 6] >= 0) {
     pthread_mutex_lock(&c->hlock);
-    int st = c->hstate;
-    pthread_mutex_unlock(&c->hlock);
-    if (st == HELPER_DONE) {
-      collect_job(c);
-      st = HELPER_IDLE;
-    }
-    if (st == HELPER_IDLE) {
+    collect_done(c);
+    int k = job_in(c, JOB_FREE);
+    if (k >= 0) {
       register_job(c, c->mine);
       job_t *j = c->mine;
-      c->mine = c->job;
+      c->mine = c->jobs[k];
       c->mine->b.n = 0;
-      pthread_mutex_lock(&c->hlock);
-      c->job = j;
-      c->hstate = HELPER_BUSY;
+      c->jobs[k] = j;
+      c->jstate[k] = JOB_QUEUED;
       pthread_cond_signal(&c->hwork);
       pthread_mutex_unlock(&c->hlock);
       return;
     }
+    pthread_mutex_unlock(&c->hlock);
   }
   flush_sends(c, b);
 }
@@ -850,15 +868,16 @@ static void *run(void *arg) {
       } else {
         /* Probes before a host change go out under the old registration. */
         send_chunk(c);
-        helper_sync(c);
+        helper_poll(c, 1);
         if (r->type == REQ_HOST) host_add(c, r);
         else if (r->slot < c->nhosts && c->hosts[r->slot].used) host_unlink(c, r->slot);
       }
     }
     batch.n = 0;
     send_chunk(c);
-    /* Every probe taken has gone out (and has its deadline) before this thread waits. */
-    helper_sync(c);
+    /* The helper's chunk, if it is still sending, is collected later: its probes have no
+       deadline until then, and it wakes this thread when it is done. */
+    helper_poll(c, 0);
     publish(c);
 
     /* Wait for answers, for new requests (wakefd) or for the nearest deadline. While work
@@ -894,6 +913,7 @@ static void *run(void *arg) {
         if (!emptied) all_emptied = 0;
       }
     }
+    helper_poll(c, 0);
     double limit = k == 0 && timeout > 0 ? now_ms() : before;
     if (!all_emptied) limit = -1; /* more is waiting: judge nothing until it is read */
     while (c->heap.n > 0 && c->heap.v[0].at <= limit) {
@@ -905,7 +925,7 @@ static void *run(void *arg) {
     }
     publish(c);
   }
-  helper_sync(c);
+  helper_poll(c, 1);
   free(batch.v);
   free(rb);
   return NULL;
@@ -1011,7 +1031,7 @@ static void free_ctx(ctx_t *c) {
   free(c->heap.v);
   free(c->out.v);
   free(c->mine);
-  free(c->job);
+  for (int k = 0; k < HELPER_JOBS; k++) free(c->jobs[k]);
   if (c->lock_ready) pthread_mutex_destroy(&c->lock);
   if (c->hlock_ready) {
     pthread_mutex_destroy(&c->hlock);
@@ -1088,7 +1108,9 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   int e = 0;
   if (pthread_mutex_init(&c->lock, NULL) != 0) what = "pthread_mutex_init", e = EAGAIN;
   else c->lock_ready = 1;
-  if (what == NULL && ((c->mine = calloc(1, sizeof *c->mine)) == NULL || (c->job = calloc(1, sizeof *c->job)) == NULL)) what = "calloc", e = ENOMEM;
+  if (what == NULL && (c->mine = calloc(1, sizeof *c->mine)) == NULL) what = "calloc", e = ENOMEM;
+  for (int k = 0; k < HELPER_JOBS && what == NULL; k++)
+    if ((c->jobs[k] = calloc(1, sizeof *c->jobs[k])) == NULL) what = "calloc", e = ENOMEM;
   if (what == NULL && ((c->notifyfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 || (c->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 || (c->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)) {
     what = "eventfd", e = errno;
   }

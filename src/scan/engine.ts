@@ -219,6 +219,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   // A prober that delivers results in batches (Prober.deliversInBatches) calls onBatchEnd after each: the
   // engine then refills the window once per batch, not once per result.
   const batched = prober.deliversInBatches === true;
+  const minUseful = prober.minUsefulWindow ?? MIN_USEFUL_WINDOW;
   let pumpWanted = false;
   function requestPump(): void {
     if (batched) pumpWanted = true;
@@ -285,7 +286,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     if (h.completions < 64) return Infinity;
     const base = Number.isFinite(h.minRttMs) ? h.minRttMs : timeoutFor(h);
     const holdMs = h.timeoutShare * timeoutFor(h) + (1 - h.timeoutShare) * base;
-    return Math.max(MIN_USEFUL_WINDOW, (RATE_TARGET * holdMs * 2) / 1000);
+    return Math.max(minUseful, (RATE_TARGET * holdMs * 2) / 1000);
   }
 
   // The same bound for the whole scan: many hosts each with a useful window of their own would
@@ -297,11 +298,11 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     // Until answers say otherwise, the whole scan starts as wide as a few hosts would: a group
     // of many hosts opening every host's initial window at once held ~8,000 sockets before the
     // first answer came back, for no gain in rate (measured on a local /22: +20 MB peak RSS).
-    if (allCompletions < 256) return Math.max(MIN_USEFUL_WINDOW, 4 * timing.initialCwnd);
+    if (allCompletions < 256) return Math.max(minUseful, 4 * timing.initialCwnd);
     const timeout = groupRtt.timeout(timing.initialRttTimeoutMs, timing.minRttTimeoutMs, timing.maxRttTimeoutMs);
     const base = Number.isFinite(allMinRtt) ? allMinRtt : timeout;
     const holdMs = allTimeoutShare * timeout + (1 - allTimeoutShare) * base;
-    return Math.max(MIN_USEFUL_WINDOW, (RATE_TARGET * holdMs * 2) / 1000);
+    return Math.max(minUseful, (RATE_TARGET * holdMs * 2) / 1000);
   }
 
   function behindMinRate(now: number): boolean {

@@ -32,6 +32,13 @@ export interface Prober {
    * result is followed by one): the engine then refills its window once per batch.
    */
   readonly deliversInBatches?: boolean;
+  /**
+   * Probes in flight the engine keeps at least (per host and in all) once answers have set the
+   * window; default 256. A raw prober's probe in flight costs a table entry, not a socket, and
+   * its round-trip time (wire only) leaves out the time an answer waits for the JS thread, so
+   * the engine's estimate of what keeps the rate up falls short there.
+   */
+  readonly minUsefulWindow?: number;
 }
 
 /** Options for createProber. */

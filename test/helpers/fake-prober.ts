@@ -16,7 +16,7 @@ export interface FakeLog {
 }
 
 /** Creates a fake prober factory and the log it fills. */
-export function fakeProber(script: Script): { create: (onResult: ResultHandler) => Prober; log: FakeLog } {
+export function fakeProber(script: Script, extra: { minUsefulWindow?: number } = {}): { create: (onResult: ResultHandler) => Prober; log: FakeLog } {
   const log: FakeLog = { sent: [], maxInFlight: 0, attempts: new Map() };
   const create = (onResult: ResultHandler): Prober => {
     const hosts = new Map<number, string>();
@@ -24,6 +24,7 @@ export function fakeProber(script: Script): { create: (onResult: ResultHandler) 
     let closed = false;
     return {
       description: 'fake',
+      ...extra,
       addHost: (ref, address) => void hosts.set(ref, address),
       removeHost: (ref) => void hosts.delete(ref),
       probe(id, ref, port, timeoutMs) {

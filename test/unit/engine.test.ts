@@ -159,6 +159,23 @@ test('engine retries a self-connect and ends with closed', async () => {
   );
 });
 
+test("engine keeps at least the prober's minUsefulWindow in flight on a fast host, 256 without it", async () => {
+  const refused: Script = () => Outcome.Refused;
+  const widths: number[] = [];
+  for (const extra of [{}, { minUsefulWindow: 1024 }]) {
+    const fake = fakeProber(refused, extra);
+    const h = startEngine(
+      { targets: hosts('198.18.0.2'), ports: range(1, 20000), proto: 'tcp', timing: { ...timing, initialCwnd: 128, maxParallelism: 8192 }, seed: 't', sequential: false, createProber: fake.create },
+      { port: () => undefined, host: () => undefined },
+    );
+    await h.done;
+    widths.push(fake.log.maxInFlight);
+  }
+  // Answers in 0.5 ms: the rate estimate alone would hold the window at its floor.
+  assert.ok(widths[0]! <= 256, `without: ${widths[0]}`);
+  assert.ok(widths[1]! > 512 && widths[1]! <= 1024, `with 1024: ${widths[1]}`);
+});
+
 test('engine never exceeds max parallelism', async () => {
   const { log } = await run(groundTruth, { ports: range(1, 1000), timing: { maxParallelism: 7, initialCwnd: 7 } });
   assert.ok(log.maxInFlight <= 7, `max in flight ${log.maxInFlight}`);

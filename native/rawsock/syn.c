@@ -1,5 +1,5 @@
 /*
- * syn: the SYN scan's packet work on one native thread.
+ * syn: the SYN scan's packet work on one native thread (and a send helper).
  *
  * On loopback the kernel handles a SYN, and the RST or SYN-ACK it provokes, inside the call
  * that sends it; that kernel work is most of a SYN scan. Here one thread does all of the
@@ -8,7 +8,9 @@
  * sockets, keeps only replies that carry our cookie (the same rules as
  * src/core/packet/syn-reply.ts, which is the reference and is tested against this), matches
  * them to the probe of that (host, port), and times silent probes out. The JS thread runs the
- * scan engine and only queues work and takes results.
+ * scan engine and only queues work and takes results. With sendHelper, a second thread only
+ * sends: the packet thread hands it each chunk of SYNs it has room for (helper_run), so the
+ * kernel's work inside the send calls runs on two cores.
  *
  * JS side:
  *   create(callback, results, froms, key, sourcePort, span, sendHelper) -> context; one thread

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { canUseNetns, createTestbed, type Testbed } from '../helpers/testbed.js';
 import { createSynProber, synScanAvailability } from '../../src/scan/syn-prober.js';
@@ -103,3 +104,42 @@ test('SYN prober ignores forged, duplicate and late SYN-ACKs', { skip }, async (
     await tb.close();
   }
 });
+
+for (const sendHelper of [false, true]) {
+  test(`SYN prober reports a send the local routing refuses as admin-prohibited, at once, and goes on (send helper ${sendHelper ? 'on' : 'off'})`, { skip }, async () => {
+    const tb = await createTestbed({ profile: 'lan', open: [80], ipv6: false });
+    const results: { id: number; outcome: OutcomeCode }[] = [];
+    const prober = createSynProber({ sendHelper }, (id, outcome) => results.push({ id, outcome }), (err) => assert.fail(err));
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    // The host is registered while its route exists; then a prohibit route for it alone (more
+    // specific than the testbed's, removed at the end) makes every send to it fail with EACCES.
+    const prohibit = ['route', 'add', 'prohibit', `${tb.v4}/32`];
+    let routeAdded = false;
+    try {
+      prober.addHost(1, tb.v4, 4);
+      execFileSync('ip', prohibit);
+      routeAdded = true;
+      prober.probe(1, 1, 80, 5000);
+      prober.probe(2, 1, 81, 5000);
+      const t0 = Date.now();
+      while (results.length < 2 && Date.now() - t0 < 3000) await sleep(10);
+      assert.deepEqual(
+        results.sort((a, b) => a.id - b.id),
+        [
+          { id: 1, outcome: Outcome.AdminProhibited },
+          { id: 2, outcome: Outcome.AdminProhibited },
+        ],
+      );
+      assert.ok(Date.now() - t0 < 2000, 'the failures came as timeouts');
+      execFileSync('ip', ['route', 'del', 'prohibit', `${tb.v4}/32`]);
+      routeAdded = false;
+      prober.probe(3, 1, 80, 5000);
+      while (results.length < 3 && Date.now() - t0 < 8000) await sleep(10);
+      assert.deepEqual(results[2], { id: 3, outcome: Outcome.Open });
+    } finally {
+      if (routeAdded) execFileSync('ip', ['route', 'del', 'prohibit', `${tb.v4}/32`]);
+      await prober.close();
+      await tb.close();
+    }
+  });
+}

@@ -6,8 +6,9 @@
  * reads the raw TCP and ICMP sockets, keeps only replies that carry our cookie (the rules of
  * core/packet/syn-reply.ts), matches them to the probe of that (host, port), and times silent
  * probes out — only once every packet that arrived before the deadline has been read, so a
- * busy machine delays answers but never turns them into silence. This thread only queues
- * probes (in batches, after each poll phase) and takes results. A block of SOURCE_PORTS
+ * busy machine delays answers but never turns them into silence. With the send helper (see
+ * SynProberOptions.sendHelper) a second native thread shares the sending. This thread only
+ * queues probes (in batches, after each poll phase) and takes results. A block of SOURCE_PORTS
  * source ports serves the whole scan: the n-th try of a port goes out from the n-th one, so a
  * retransmission is not byte-identical to the SYN before it (a target's connection tracking
  * can hold the first one's state and drop an exact copy: closed ports then look filtered),
@@ -55,10 +56,11 @@ export interface SynProberOptions {
   /** The 16-byte cookie key; default: random. */
   readonly key?: Uint8Array;
   /**
-   * A second native thread that sends every other chunk of SYNs from sockets of its own: on
-   * loopback and veth the kernel handles each SYN and its answer inside the send call, so
-   * sending is most of the scan's work and two threads carry it faster (measured on two cores:
-   * loopback -p- 0.55 s → 0.43 s). Default: when the machine has more than one core.
+   * A second native thread that sends the chunks of SYNs the packet thread hands it, from
+   * sockets of its own: on loopback and veth the kernel handles each SYN and its answer inside
+   * the send call, so sending is most of the scan's work and two threads carry it faster
+   * (measured on two cores: loopback -p- 0.55 s → 0.40 s). Default: when the machine has more
+   * than one core.
    */
   readonly sendHelper?: boolean;
 }

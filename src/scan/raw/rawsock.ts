@@ -56,7 +56,7 @@ export interface NativeSynApi {
    * in `results` — [id, code, rttMs, ttl, icmpType, icmpCode, fromFamily, 0]; code 0 SYN-ACK,
    * 1 RST, 2 ICMP unreachable, 3 no answer in time, negative = -errno of the send — and each
    * ICMP sender's address in froms[16 * i, 16 * i + 16). With `sendHelper`, a second thread
-   * sends every other chunk of SYNs from sockets of its own.
+   * sends the chunks of SYNs the first hands it, from sockets of its own.
    */
   create(callback: (count: number) => void, results: Float64Array, froms: Uint8Array, key: Uint8Array, sourcePort: number, span: number, sendHelper: boolean): NativeSynContext;
   /** The raw sockets of a family (opened and filtered by the caller, who closes them after close()). */

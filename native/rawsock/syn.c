@@ -433,47 +433,7 @@ static void write_syn(uint8_t *o, uint16_t sport, uint16_t dport, uint32_t seq, 
   o[16] = ck >> 8, o[17] = ck & 0xff;
 }
 
-/* Sends what is in the buffer; each probe sent becomes pending (or is reported failed). */
-static void flush_sends(ctx_t *c, sendbuf_t *b) {
-  if (b->n == 0) return;
-  int fd = c->tcp_fd[b->family == 6];
-  unsigned i = 0;
-  while (i < b->n) {
-    double t0 = now_ms();
-    int r = fd < 0 ? -1 : sendmmsg(fd, b->msgs + i, b->n - i, 0);
-    int e = fd < 0 ? EBADF : errno;
-    if (r < 0 && e == EINTR) continue;
-    for (int k = 0; k < r; k++) {
-      unsigned j = i + (unsigned)k;
-      pend_t *p = pend_find(c, b->key[j]);
-      if (p == NULL) p = pend_insert(c, b->key[j]);
-      else emit(c, p->id, CODE_TIMEOUT, t0 - p->sent_ms, 0, 0, 0, 0, NULL); /* a second probe of the same pair: the first is over */
-      if (p == NULL) {
-        emit(c, b->id[j], -ENOMEM, 0, 0, 0, 0, 0, NULL);
-        continue;
-      }
-      p->id = b->id[j];
-      p->sent_ms = t0;
-      p->gen = ++c->gen;
-      heap_push(c, (deadline_t){ t0 + b->timeout[j], b->key[j], p->gen });
-    }
-    if (r > 0) {
-      i += (unsigned)r;
-      continue;
-    }
-    if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) {
-      /* Queues are full: the rest was not sent. The engine sends it again later. */
-      for (; i < b->n; i++) emit(c, b->id[i], -e, 0, 0, 0, 0, 0, NULL);
-    } else {
-      /* This one packet was refused (no route, a local firewall): the others may still go. */
-      emit(c, b->id[i], -e, 0, 0, 0, 0, 0, NULL);
-      i++;
-    }
-  }
-  b->n = 0;
-}
-
-/* The helper's side: sends a job's packets and notes what became of each. */
+/* Sends a job's packets (the helper, or the packet thread itself) and notes what became of each. */
 static void send_job(int fd, job_t *j) {
   sendbuf_t *b = &j->b;
   j->at = now_ms();
@@ -488,8 +448,10 @@ static void send_job(int fd, job_t *j) {
       continue;
     }
     if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) {
+      /* Queues are full: the rest was not sent. The engine sends it again later. */
       for (; i < b->n; i++) j->status[i] = e;
     } else {
+      /* This one packet was refused (no route, a local firewall): the others may still go. */
       j->status[i++] = e;
     }
   }
@@ -526,15 +488,15 @@ static void *helper_run(void *arg) {
   return NULL;
 }
 
-/* Registers a chunk's probes as pending before the helper sends them (an answer can come back
-   before the helper's call returns); their deadlines wait until collect_job knows they went. */
+/* Registers a chunk's probes as pending before they are sent (an answer can come back before
+   the send call returns); their deadlines wait until collect_job knows they went. */
 static void register_job(ctx_t *c, job_t *j) {
   sendbuf_t *b = &j->b;
   double t0 = now_ms();
   for (unsigned i = 0; i < b->n; i++) {
     pend_t *p = pend_find(c, b->key[i]);
     if (p == NULL) p = pend_insert(c, b->key[i]);
-    else emit(c, p->id, CODE_TIMEOUT, t0 - p->sent_ms, 0, 0, 0, 0, NULL); /* as in flush_sends */
+    else emit(c, p->id, CODE_TIMEOUT, t0 - p->sent_ms, 0, 0, 0, 0, NULL); /* a second probe of the same pair: the first is over */
     if (p == NULL) {
       emit(c, b->id[i], -ENOMEM, 0, 0, 0, 0, 0, NULL);
       j->gen[i] = 0; /* matches no entry: generations start at 1 */
@@ -605,7 +567,10 @@ static void send_chunk(ctx_t *c) {
     }
     pthread_mutex_unlock(&c->hlock);
   }
-  flush_sends(c, b);
+  /* From this thread: the same steps, without the hand-over. */
+  register_job(c, c->mine);
+  send_job(c->tcp_fd[b->family == 6], c->mine);
+  collect_job(c, c->mine);
 }
 
 static void queue_probe(ctx_t *c, const req_t *r) {

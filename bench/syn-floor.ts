@@ -24,7 +24,7 @@ function blast(first: number, last: number): number {
   const r = loadRawSock();
   if (!r.ok) throw new Error(r.reason);
   const api = r.api;
-  const sport = pickSourcePort();
+  const sport = pickSourcePort(api);
   const fd = api.open(4, IPPROTO.TCP);
   api.attachFilter(fd, tcpDstPortFilter(4, sport));
   const rec = SEND_HEADER + SYN_LENGTH;

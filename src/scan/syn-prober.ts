@@ -143,7 +143,7 @@ export class SynProber implements Prober {
   ) {
     this.key = opts.key ?? randomBytes(COOKIE_KEY_BYTES);
     if (this.key.length !== COOKIE_KEY_BYTES) throw new RangeError(`the SYN cookie key must be ${COOKIE_KEY_BYTES} bytes`);
-    this.sourcePort = opts.sourcePort ?? pickSourcePort(Math.random, SOURCE_PORTS, (port) => !api.tcpPortFree(port));
+    this.sourcePort = opts.sourcePort ?? pickSourcePort(api, Math.random, SOURCE_PORTS);
     if (this.sourcePort < 1 || this.sourcePort + SOURCE_PORTS - 1 > 65535) throw new RangeError(`source port ${this.sourcePort} leaves no room for ${SOURCE_PORTS} ports`);
     const syn = api.syn;
     this.fields = syn.resultFields;

@@ -85,7 +85,7 @@ export class RawPinger implements Pinger {
     private readonly onFatal: (err: Error) => void,
   ) {
     this.costPerTry = (probes.echo ? 1 : 0) + (probes.timestamp ? 1 : 0) + probes.synPorts.length + probes.ackPorts.length;
-    this.port = pickSourcePort(Math.random, 1, (port) => !api.tcpPortFree(port));
+    this.port = pickSourcePort(api);
   }
 
   add(id: number, ip: IpAddress): void {

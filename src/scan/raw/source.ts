@@ -4,26 +4,15 @@
  * address comes from the routing table through the addon's sourceFor.)
  */
 import { readFileSync } from 'node:fs';
-
-/** Local ports of the sockets listed in a /proc/net/tcp or /proc/net/tcp6 text. */
-export function localPortsOfProcNet(text: string): Set<number> {
-  const ports = new Set<number>();
-  for (const line of text.split('\n').slice(1)) {
-    // "  0: 0100007F:1F90 00000000:0000 0A ..." — local address:port in hex
-    const m = /^\s*\d+:\s+[0-9A-Fa-f]+:([0-9A-Fa-f]{4})\s/.exec(line);
-    if (m?.[1] !== undefined) ports.add(parseInt(m[1], 16));
-  }
-  return ports;
-}
+import type { RawSockApi } from './rawsock.js';
 
 /**
  * Picks a source port like nmap does, at random, but outside the kernel's ephemeral range
  * (so no connect() of this machine is handed the same port mid-scan) and not used by any TCP
  * socket now. With `span` > 1, the first of `span` consecutive ports that all qualify.
- * `random` returns [0, 1); `used` is the ports in use, or a test of one port.
+ * `random` returns [0, 1); `inUse` tells whether a port is taken.
  */
-export function chooseSourcePort(random: () => number, ephemeral: readonly [number, number], used: ReadonlySet<number> | ((port: number) => boolean), span = 1): number {
-  const inUse = typeof used === 'function' ? used : (p: number): boolean => used.has(p);
+export function chooseSourcePort(random: () => number, ephemeral: readonly [number, number], inUse: (port: number) => boolean, span = 1): number {
   const free = (p: number): boolean => (p < ephemeral[0] || p > ephemeral[1]) && !inUse(p);
   const block = (p: number): boolean => {
     if (p + span - 1 > 65535) return false;
@@ -54,14 +43,12 @@ function readOr(path: string, fallback: string): string {
 }
 
 /**
- * Picks this scan's first source port (of `span`) from the live system (see chooseSourcePort).
- * `inUse` tests one port (the addon's tcpPortFree, negated: a few syscalls per port); without
- * it, the ports of /proc/net/tcp and tcp6 are taken as used (reading them walks the kernel's
- * whole connection table: ~9 ms on a machine with 24 GiB).
+ * Picks this scan's first source port (of `span`) from the live system (see chooseSourcePort):
+ * a port is taken when the addon's tcpPortFree says so (a bind to it fails: a few syscalls,
+ * where reading /proc/net/tcp walks the kernel's whole connection table, ~9 ms here).
  */
-export function pickSourcePort(random: () => number = Math.random, span = 1, inUse?: (port: number) => boolean): number {
+export function pickSourcePort(api: Pick<RawSockApi, 'tcpPortFree'>, random: () => number = Math.random, span = 1): number {
   const range = readOr('/proc/sys/net/ipv4/ip_local_port_range', '32768 60999').trim().split(/\s+/).map(Number);
   const ephemeral: [number, number] = [range[0] ?? 32768, range[1] ?? 60999];
-  const used = inUse ?? new Set([...localPortsOfProcNet(readOr('/proc/net/tcp', '')), ...localPortsOfProcNet(readOr('/proc/net/tcp6', ''))]);
-  return chooseSourcePort(random, ephemeral, used, span);
+  return chooseSourcePort(random, ephemeral, (port) => !api.tcpPortFree(port), span);
 }

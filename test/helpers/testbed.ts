@@ -342,9 +342,10 @@ export async function createTestbed(spec: TestbedSpec): Promise<Testbed> {
     nsRun(ns, 'ip', ['addr', 'add', `${v4}/24`, 'dev', nsIf]);
     if (ipv6) nsRun(ns, 'ip', ['-6', 'addr', 'add', `${v6 ?? ''}/64`, 'dev', nsIf, 'nodad']);
     nsRun(ns, 'ip', ['link', 'set', nsIf, 'up']);
-    // REJECTs must answer every probe (no ICMP rate limit), and a full scan must not overflow
+    // REJECTs must answer every probe (no ICMP rate limit: per host, per second, nor per burst —
+    // the burst of 50 per jiffy dropped errors to a fast SYN scan), and a full scan must not overflow
     // the listeners' SYN and accept queues.
-    nsRun(ns, 'sysctl', ['-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0', 'net.ipv4.icmp_msgs_per_sec=100000000', 'net.ipv4.tcp_max_syn_backlog=65536', 'net.core.somaxconn=65535']);
+    nsRun(ns, 'sysctl', ['-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0', 'net.ipv4.icmp_msgs_per_sec=100000000', 'net.ipv4.icmp_msgs_burst=100000000', 'net.ipv4.tcp_max_syn_backlog=65536', 'net.core.somaxconn=65535']);
 
     const rules: string[] = ['table inet pcx {'];
     if (lossPerMille > 0) {

@@ -35,8 +35,6 @@ for (const sendHelper of [false, true]) {
         [tb.v4, 4],
         [tb.v6, 6],
       ] as const) {
-        // The namespace's ICMP sender allows bursts of 50 per jiffy (icmp_msgs_burst): a window of
-        // 64 probes into the REJECT range loses a few ICMP errors per round, and a retry gets them.
         const r = await probePorts(target, family, ports, { window: 64, timeoutMs: 300, tries: 3, prober: { sendHelper } });
         assert.equal(r.size, 2000);
         const wrong = [...r].filter(([p, a]) => !agrees(tb, p, a)).map(([p, a]) => `${p}:${a.outcome}`);

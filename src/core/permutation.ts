@@ -128,8 +128,8 @@ export class Permutation {
 /**
  * A fresh random seed, 16 hex digits (recorded in the scan header so a scan can be repeated).
  * `fill` fills the array with random bits: by default globalThis.crypto (src/core stays free of
- * node: imports); the CLI passes node:crypto's randomFillSync, which is already loaded, where
- * the Web Crypto object costs ~5 ms of start-up to build.
+ * node: imports); scans pass scan/random-bytes.ts's fillRandom, where the Web Crypto object
+ * costs ~5 ms of start-up to build.
  */
 export function randomSeed(fill: (b: Uint32Array) => void = (b) => void globalThis.crypto.getRandomValues(b)): string {
   const b = new Uint32Array(2);

@@ -16,7 +16,7 @@ import type { ServiceProbeTiming } from '../identify/service-prober.js';
 import type { ConnectorChoice } from './tcp-connector.js';
 import { systemResolver, type Resolver } from './resolve.js';
 import { socketBudget } from './fd-budget.js';
-import { randomFillSync } from 'node:crypto';
+import { fillRandom } from './random-bytes.js';
 import { availableParallelism } from 'node:os';
 
 /** What a caller may ask of a scan. Every field but `targets` is optional. */
@@ -267,7 +267,7 @@ function resolve(o: ScanOptions): Readonly<ResolvedScanOptions> {
     ports,
     portSpec: formatPortList(ports.tcp),
     timing: Object.freeze(timing),
-    seed: o.seed ?? randomSeed((b) => void randomFillSync(b)),
+    seed: o.seed ?? randomSeed((b) => void fillRandom(b)),
     sequential: o.sequential ?? false,
     resolveAll: o.resolveAll ?? false,
     workers,

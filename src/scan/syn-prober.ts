@@ -17,7 +17,6 @@
  * nmap relies on too. ICMP destination-unreachables come back as Outcome.Icmp with nmap's name
  * for the code (filtered, in every TCP scan).
  */
-import { randomBytes } from 'node:crypto';
 import { availableParallelism, constants } from 'node:os';
 import { IdSet } from '../core/id-set.js';
 import { parseIp } from '../core/ip.js';
@@ -31,6 +30,7 @@ import type { FatalHandler, Prober } from './prober.js';
 import { unreachReason } from './raw/icmp-outcome.js';
 import { IPPROTO, loadRawSock, type NativeSynContext, type RawSockApi } from './raw/rawsock.js';
 import { pickSourcePort } from './raw/source.js';
+import { randomBytes } from './random-bytes.js';
 
 /** The ICMP error that decided a probe: its type and code, and who sent it (a router, maybe). */
 export interface IcmpDetail {

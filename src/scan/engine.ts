@@ -81,7 +81,8 @@ export interface EngineStats {
   hostsDone: number;
   hostsUp: number;
   inFlight: number;
-  counts: Partial<Record<PortState, number>>;
+  /** Ports decided so far per state (computed when read). */
+  readonly counts: Partial<Record<PortState, number>>;
 }
 
 /** Resume hook the engine installs so a congested sink can restart it. */
@@ -123,12 +124,31 @@ interface HostState {
   finished: boolean;
   timedOut: boolean;
   up: boolean;
-  readonly counts: Partial<Record<PortState, number>>;
-  readonly reasons: Partial<Record<PortState, Record<string, number>>>;
-  /** Listed ports per state; a state's list is dropped (null) once it passes the threshold. */
-  readonly listed: Partial<Record<PortState, PortResult[] | null>>;
+  /**
+   * Ports decided per (state, reason) combo (see comboOf), and the combos in the order the host
+   * first met them: its report's counts and reasons are built from them, in that order. Numbers
+   * indexed by a small integer, not objects keyed by state and reason names: these are updated
+   * for every port, and keyed stores with changing names are V8's slowest property accesses.
+   */
+  readonly comboCounts: number[];
+  readonly comboOrder: number[];
+  /**
+   * Listed ports per state (indexed as STATES); a state's list is dropped (null) once it passes
+   * the threshold, undefined until its first port.
+   */
+  readonly listed: (PortResult[] | null | undefined)[];
   /** Per port index, the (state, reason) it was decided with (see comboOf); 0 = not decided. */
   readonly decided: Uint16Array;
+}
+
+/** Port states by index (HostState.listed, comboState). */
+const STATES: readonly PortState[] = ['open', 'closed', 'filtered', 'unfiltered', 'open|filtered', 'closed|filtered'];
+const OPEN_STATE = 0;
+
+/** Adds one to counts[i], growing the array with zeros (it stays packed). */
+function bump(counts: number[], i: number): void {
+  while (counts.length <= i) counts.push(0);
+  counts[i]!++;
 }
 
 /** A probe in flight. Records are pooled (see launch): a full scan launches tens of thousands. */
@@ -181,7 +201,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     hostsDone: 0,
     hostsUp: 0,
     inFlight: 0,
-    counts: {},
+    get counts() {
+      return countsOf(comboTotals, comboOrderAll).counts;
+    },
   };
   const global = new CongestionWindow(timing.maxParallelism, Math.max(1, timing.minParallelism), timing.maxParallelism);
   const limiter = timing.maxRate > 0 ? new RateLimiter(timing.maxRate, performance.now()) : null;
@@ -221,11 +243,19 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   const batched = prober.deliversInBatches === true;
   const minUseful = prober.minUsefulWindow ?? MIN_USEFUL_WINDOW;
   let pumpWanted = false;
+  /** performance.now() read once per batch of results (NaN: not read yet in this batch). */
+  let batchNow = NaN;
+  function resultTime(): number {
+    if (!batched) return performance.now();
+    if (batchNow !== batchNow) batchNow = performance.now();
+    return batchNow;
+  }
   function requestPump(): void {
     if (batched) pumpWanted = true;
     else pump();
   }
   function onBatchEnd(): void {
+    batchNow = NaN;
     if (!pumpWanted) return;
     pumpWanted = false;
     pump();
@@ -264,9 +294,9 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       finished: false,
       timedOut: false,
       up: false,
-      counts: {},
-      reasons: {},
-      listed: {},
+      comboCounts: [],
+      comboOrder: [],
+      listed: [undefined, undefined, undefined, undefined, undefined, undefined],
       decided: new Uint16Array(ports.length),
     };
   }
@@ -469,7 +499,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       requestPump();
       return;
     }
-    const now = performance.now();
+    const now = resultTime();
     if (outcome !== Outcome.Resource) {
       h.completions++;
       if (outcome === Outcome.Timeout) h.timeouts++;
@@ -488,22 +518,19 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       case Outcome.Open:
       case Outcome.Refused:
         answered(h, rec, rttMs, now);
-        {
-          const v = outcome === Outcome.Open ? verdicts.answered : verdicts.refused;
-          decide(h, rec, v.state, v.reason, rttMs, ttl);
-        }
+        decide(h, rec, outcome === Outcome.Open ? answeredCombo : refusedCombo, rttMs, ttl);
         break;
       case Outcome.HostUnreach:
       case Outcome.NetUnreach:
       case Outcome.AdminProhibited:
         h.rtt.sample(rttMs);
         groupRtt.sample(rttMs);
-        decide(h, rec, 'filtered', outcome === Outcome.HostUnreach ? 'host-unreach' : outcome === Outcome.NetUnreach ? 'net-unreach' : 'admin-prohibited', rttMs);
+        decide(h, rec, comboOf('filtered', outcome === Outcome.HostUnreach ? 'host-unreach' : outcome === Outcome.NetUnreach ? 'net-unreach' : 'admin-prohibited'), rttMs);
         break;
       case Outcome.Icmp:
         h.rtt.sample(rttMs);
         groupRtt.sample(rttMs);
-        decide(h, rec, 'filtered', icmp ?? 'icmp-unreach', rttMs, ttl);
+        decide(h, rec, comboOf('filtered', icmp ?? 'icmp-unreach'), rttMs, ttl);
         break;
       case Outcome.Timeout:
         if (rec.tries === 1 && h.maxSuccessfulTry === 0) {
@@ -512,17 +539,17 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
           h.cwnd.onAnswer();
         }
         if (rec.tries < triesFor(h)) requeue(h, rec, rec.tries + 1, rec.selfConnects);
-        else decide(h, rec, verdicts.silent.state, verdicts.silent.reason, null);
+        else decide(h, rec, silentCombo, null);
         break;
       case Outcome.Unverified:
         // A completion we cannot trust (see Outcome.Unverified): ask again, a few times at most.
         if (rec.selfConnects < 3) requeue(h, rec, rec.tries, rec.selfConnects + 1);
-        else decide(h, rec, 'filtered', 'no-response', null);
+        else decide(h, rec, comboOf('filtered', 'no-response'), null);
         break;
       case Outcome.SelfConnect:
         // Our own socket met itself: nothing listens there. Ask again from another source port.
         if (rec.selfConnects < 3) requeue(h, rec, rec.tries, rec.selfConnects + 1);
-        else decide(h, rec, verdicts.refused.state, verdicts.refused.reason, rttMs);
+        else decide(h, rec, refusedCombo, rttMs);
         break;
       case Outcome.Resource:
         // Back-pressure, not an answer: shrink the global window and send the pair again.
@@ -531,7 +558,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
         wake(10);
         return;
       default:
-        decide(h, rec, 'filtered', 'no-response', null);
+        decide(h, rec, comboOf('filtered', 'no-response'), null);
         break;
     }
     global.onAnswer();
@@ -595,33 +622,36 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
     return s ?? undefined;
   }
 
-  function decide(h: HostState, rec: ProbeRecord, state: PortState, reason: Reason, rttMs: number | null, ttl?: number): void {
-    h.decided[rec.portIndex] = comboOf(state, reason);
-    h.counts[state] = (h.counts[state] ?? 0) + 1;
-    stats.counts[state] = (stats.counts[state] ?? 0) + 1;
-    const rs = (h.reasons[state] ??= {});
-    rs[reason] = (rs[reason] ?? 0) + 1;
-    const list = h.listed[state];
+  function decide(h: HostState, rec: ProbeRecord, combo: number, rttMs: number | null, ttl?: number): void {
+    h.decided[rec.portIndex] = combo;
+    if (h.comboCounts[combo] === undefined || h.comboCounts[combo] === 0) h.comboOrder.push(combo);
+    bump(h.comboCounts, combo);
+    if (comboTotals[combo] === undefined || comboTotals[combo] === 0) comboOrderAll.push(combo);
+    bump(comboTotals, combo);
+    const si = comboState[combo]!;
+    const list = h.listed[si];
     // Listed one by one in the host's report: every open port; another state until it has more
     // ports than the threshold (then its list is dropped for good and the report names its
     // ports by range from `decided`).
-    const listed = list === undefined || (list !== null && (state === 'open' || list.length < collapseAbove));
-    if (!listed && list !== null) h.listed[state] = null;
+    const listed = list === undefined || (list !== null && (si === OPEN_STATE || list.length < collapseAbove));
+    if (!listed && list !== null) h.listed[si] = null;
     if (listed || everyPort) {
       const port = ports[rec.portIndex]!;
       const service = serviceOf(port);
       const rtt = rttMs === null ? null : Math.round(rttMs * 1000) / 1000;
+      const state = STATES[si]!;
+      const reason = comboReason[combo]!;
       // Two literals rather than adding reasonTtl afterwards: one shape each, no property store.
       const result: PortResult =
         ttl === undefined
           ? { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service }
           : { host: h.address.text, hostname: h.hostname, port, proto, state, reason, rttMs: rtt, tries: rec.tries, service, reasonTtl: ttl };
       if (listed) {
-        if (list === undefined) h.listed[state] = [result];
+        if (list === undefined) h.listed[si] = [result];
         else list.push(result);
       }
       sink.port(result);
-    } else sink.tally?.(h.address.text, state);
+    } else sink.tally?.(h.address.text, STATES[si]!);
     h.remaining--;
     stats.pairsDone++;
     if (h.remaining === 0) completeHost(h);
@@ -646,30 +676,51 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
 
   // Every (state, reason) a port was decided with, numbered from 1: a host keeps one small
   // number per port, which names the ports collapsed into "not shown" in its report.
-  const combos: { readonly state: PortState; readonly reason: string }[] = [{ state: 'open', reason: '' }];
-  const comboIds = new Map<PortState, Map<string, number>>();
-  function comboOf(state: PortState, reason: string): number {
-    let byReason = comboIds.get(state);
-    if (byReason === undefined) comboIds.set(state, (byReason = new Map<string, number>()));
-    let id = byReason.get(reason);
+  const comboState: number[] = [OPEN_STATE];
+  const comboReason: Reason[] = ['syn-ack'];
+  const comboIds = new Map<string, number>();
+  function comboOf(state: PortState, reason: Reason): number {
+    const key = `${state} ${reason}`;
+    let id = comboIds.get(key);
     if (id === undefined) {
-      id = combos.length;
-      combos.push({ state, reason });
-      byReason.set(reason, id);
+      id = comboState.length;
+      comboState.push(STATES.indexOf(state));
+      comboReason.push(reason);
+      comboIds.set(key, id);
     }
     return id;
+  }
+  const answeredCombo = comboOf(verdicts.answered.state, verdicts.answered.reason);
+  const refusedCombo = comboOf(verdicts.refused.state, verdicts.refused.reason);
+  const silentCombo = comboOf(verdicts.silent.state, verdicts.silent.reason);
+  /** Ports decided per combo over the whole scan, and the combos in first-seen order (stats.counts). */
+  const comboTotals: number[] = [];
+  const comboOrderAll: number[] = [];
+
+  /** Counts per state and per (state, reason), from counts per combo, in the combos' first-seen order. */
+  function countsOf(counts: readonly number[], order: readonly number[]): { counts: Partial<Record<PortState, number>>; reasons: Partial<Record<PortState, Record<string, number>>> } {
+    const byState: Partial<Record<PortState, number>> = {};
+    const reasons: Partial<Record<PortState, Record<string, number>>> = {};
+    for (const c of order) {
+      const state = STATES[comboState[c]!]!;
+      const n = counts[c]!;
+      byState[state] = (byState[state] ?? 0) + n;
+      (reasons[state] ??= {})[comboReason[c]!] = n;
+    }
+    return { counts: byState, reasons };
   }
 
   function buildReport(h: HostState): HostReport {
     const listedPorts: PortResult[] = [];
     const notShown: { state: PortState; count: number; reasons: Record<string, number>; ports: Record<string, number[]> }[] = [];
     const collapsed = new Map<PortState, Record<string, number[]>>();
-    for (const state of Object.keys(h.counts) as PortState[]) {
-      const list = h.listed[state];
+    const { counts, reasons } = countsOf(h.comboCounts, h.comboOrder);
+    for (const state of Object.keys(counts) as PortState[]) {
+      const list = h.listed[STATES.indexOf(state)];
       if (list === null || list === undefined) {
         const byReason: Record<string, number[]> = {};
         collapsed.set(state, byReason);
-        notShown.push({ state, count: h.counts[state] ?? 0, reasons: h.reasons[state] ?? {}, ports: byReason });
+        notShown.push({ state, count: counts[state] ?? 0, reasons: reasons[state] ?? {}, ports: byReason });
       } else listedPorts.push(...list);
     }
     if (collapsed.size > 0) {
@@ -678,17 +729,16 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       // Each list is allocated at its final size (the host's count of that state and reason).
       const lists: (number[] | undefined)[] = [];
       const filled: number[] = [];
-      const wanted = combos.map((c) => collapsed.has(c.state));
+      const wanted = comboState.map((si) => collapsed.has(STATES[si]!));
       const decided = h.decided;
       for (let i = 0; i < decided.length; i++) {
         const c = decided[i]!;
         if (c === 0 || !wanted[c]!) continue;
         let list = lists[c];
         if (list === undefined) {
-          const combo = combos[c]!;
-          list = lists[c] = new Array<number>(h.reasons[combo.state]?.[combo.reason] ?? 0);
+          list = lists[c] = new Array<number>(h.comboCounts[c] ?? 0);
           filled[c] = 0;
-          collapsed.get(combo.state)![combo.reason] = list;
+          collapsed.get(STATES[comboState[c]!]!)![comboReason[c]!] = list;
         }
         list[filled[c]!++] = ports[i]!;
       }
@@ -711,7 +761,7 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       status: h.up ? 'up' : 'unknown',
       ports: listedPorts,
       notShown,
-      counts: h.counts,
+      counts,
       startedAt: Date.now() - (performance.now() - h.startedAt),
       endedAt: Date.now(),
       srttMs: h.rtt.srtt === null ? null : Math.round(h.rtt.srtt * 1000) / 1000,

@@ -291,11 +291,12 @@ export class SynProber implements Prober {
       for (let i = 0; i < count; i++) {
         const o = i * f;
         const id = r[o]!;
-        if (!this.pending.has(id)) continue;
+        // Reported once: a duplicate (a late answer to a probe already settled) is dropped here.
+        if (!this.pending.delete(id)) continue;
         const code = r[o + 1]!;
         const rtt = r[o + 2]!;
-        if (code === 0) this.settle(id, Outcome.Open, rtt, r[o + 3]);
-        else if (code === 1) this.settle(id, Outcome.Refused, rtt, r[o + 3]);
+        if (code === 0) this.onResult(id, Outcome.Open, rtt, r[o + 3]);
+        else if (code === 1) this.onResult(id, Outcome.Refused, rtt, r[o + 3]);
         else if (code === 2) {
           const type = r[o + 4]!;
           const icode = r[o + 5]!;
@@ -303,10 +304,12 @@ export class SynProber implements Prober {
           const family = r[o + 6] === 4 ? 4 : 6;
           const from = this.froms.subarray(16 * i, 16 * i + (family === 4 ? 4 : 16));
           // The packet thread passes only the codes unreachReason names; the fallback is for form's sake.
-          this.settle(id, Outcome.Icmp, rtt, r[o + 3], unreachReason(family, type, icode) ?? 'icmp-unreach', { type, code: icode, from: addressText(from) });
-        } else if (code === 3) this.settle(id, Outcome.Timeout, rtt);
-        else this.settle(id, outcomeOfErrno(ERRNO_NAME.get(-code)), 0);
+          this.onResult(id, Outcome.Icmp, rtt, r[o + 3], unreachReason(family, type, icode) ?? 'icmp-unreach', { type, code: icode, from: addressText(from) });
+        } else if (code === 3) this.onResult(id, Outcome.Timeout, rtt);
+        else this.onResult(id, outcomeOfErrno(ERRNO_NAME.get(-code)), 0);
       }
+      // Nothing left to wait for: the packet thread no longer keeps the process alive.
+      if (this.pending.size === 0 && !this.closed) this.api.syn.ref(this.ctx, false);
       this.onBatchEnd();
       // The probes these answers freed go now, not after the rest of the backlog: the packet
       // thread sends them while we read on.

@@ -31,7 +31,7 @@ test('the launcher compiles the CLI once and reads it back from its cache after 
     const dirs = launch(home, ['--version']).stderr.match(/\((\/[^)]*)\)/);
     const stale = dirs !== null ? join(dirs[1]!, `${'0'.repeat(64)}-1-1.cache`) : null;
     if (stale !== null) writeFileSync(stale, 'old');
-    for (const f of cacheFiles(home)) if (f !== stale) rmSync(f);
+    for (const f of cacheFiles(home)) if (f !== stale) rmSync(f, { recursive: true });
     const first = launch(home, SCAN);
     assert.equal(first.status, 0, first.stderr);
     const builtin = first.stderr.includes('compile cache builtin');

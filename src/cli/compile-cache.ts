@@ -18,6 +18,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import nodeModule, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type * as V8 from 'node:v8';
 import { Script } from 'node:vm';
 
 /** What became of the code cache in one run. */
@@ -139,10 +140,16 @@ function load(file: string, sha256: string, dir: string | null, off: boolean): C
   const script = new Script(nodeModule.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
   const status: CacheStatus = cacheFile === null ? (off ? 'off' : 'unsafe') : cachedData === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
   if (cacheFile !== null && status !== 'hit') {
+    // V8 ties a cache to its flags: a run that changes them (a scan of many hosts sets
+    // --optimize-for-size) would write a cache the next plain run rejects. node:v8 is loaded
+    // only here, on the runs that write.
+    const v8 = createRequire(import.meta.url)('node:v8') as typeof V8;
+    const tag = v8.cachedDataVersionTag();
     // Written at exit, so it holds the functions this run compiled too (a scan's engine), not
     // only the top level; written whole under another name and renamed, so a reader never
     // sees half of it.
     process.once('exit', () => {
+      if (v8.cachedDataVersionTag() !== tag) return;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });

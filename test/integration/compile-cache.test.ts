@@ -106,3 +106,18 @@ test('the bundle finds its worker-thread entry: a connect scan on worker threads
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('a run that changes V8 flags (a scan of several addresses) writes no cache that a plain run would reject', { skip }, (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'pcx-cache-'));
+  try {
+    const many = launch(home, ['scan', '-sT', '-p', '1', '-Pn', '-n', '--no-progress', '127.0.0.1-2']);
+    assert.equal(many.status, 0, many.stderr);
+    if (many.stderr.includes('compile cache builtin')) return t.skip("Node's own cache (Node ≥ 22.1) handles its flags itself");
+    assert.match(many.stderr, /compile cache miss/);
+    assert.deepEqual(cacheFiles(home), []);
+    assert.match(launch(home, SCAN).stderr, /compile cache miss/);
+    assert.match(launch(home, SCAN).stderr, /compile cache hit/);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -13,7 +13,7 @@
  *
  * --ipv6 adds an IPv6 row per profile. --timeout is per tool run, in seconds. The table goes
  * between <!-- bench:begin --> and <!-- bench:end -->, or <!-- bench:NAME:begin --> /
- * <!-- bench:NAME:end --> with --section NAME. Until dist/cli/launch.js exists (npm run build),
+ * <!-- bench:NAME:end --> with --section NAME. Until dist/cli/launch.cjs exists (npm run build),
  * only the nmap side is measured, and the output says so.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -61,7 +61,7 @@ const technique = opt('--type', 'sT');
 if (technique !== 'sT' && technique !== 'sS') throw new Error(`--type must be sT or sS, got ${technique}`);
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'dist/cli/launch.js');
+const BIN = join(ROOT, 'dist/cli/launch.cjs');
 const DOC = join(ROOT, 'docs/benchmarks.md');
 const work = mkdtempSync(join(tmpdir(), 'pcx-bench-'));
 
@@ -280,7 +280,7 @@ function report(rows: Row[], withPortcullis: boolean): string {
   ];
   if (profileText !== '') lines.push(`Namespace hosts: open ${OPEN.join(', ')}; DROP ${set(DROP)}; REJECT admin-prohibited ${set(REJECT_ADMIN)}; REJECT tcp-reset ${set(REJECT_RESET)}; the rest closed (hardened: everything but the open ports dropped). Profiles: ${profileText}.`);
   if (rows.some((r) => r.profile === 'loopback')) lines.push('Loopback: 5 listeners of ours plus whatever `ss -ltn` shows listening.');
-  if (!withPortcullis) lines.push('', '**Portcullis was not measured: dist/cli/launch.js does not exist (run `npm run build`). nmap side only.**');
+  if (!withPortcullis) lines.push('', '**Portcullis was not measured: dist/cli/launch.cjs does not exist (run `npm run build`). nmap side only.**');
   lines.push(
     '',
     '| profile | family | nmap wall s | Portcullis wall s | wall ratio | nmap CPU s | Portcullis CPU s | CPU ratio | nmap peak RSS MB | Portcullis peak RSS MB | RSS ratio |',

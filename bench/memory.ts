@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { withLocalSlash16 } from '../test/helpers/testbed.js';
 
 const prefix = Number(process.argv[process.argv.indexOf('--prefix') + 1] ?? 16) || 16;
-const BIN = fileURLToPath(new URL('../dist/cli/launch.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../dist/cli/launch.cjs', import.meta.url));
 
 function run(ns: string, target: string): { rssMb: number; wall: number } {
   const r = execFileSync('sh', ['-c', `ip netns exec ${ns} /usr/bin/time -f '@@%M %e' ${process.execPath} ${BIN} scan -sT -p 1-100 -n -Pn --no-progress -oJ /dev/null ${target} 2>&1 >/dev/null | grep @@`], { encoding: 'utf8' });

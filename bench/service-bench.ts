@@ -14,7 +14,7 @@
  *
  * --from-source runs the CLI from src/ through tsx instead of dist/ (slower to start: Portcullis
  * pays for it), to measure a working tree without building it over a shared dist/.
- * --timeout bounds one tool's run over one site, in seconds. Until dist/cli/launch.js exists, only
+ * --timeout bounds one tool's run over one site, in seconds. Until dist/cli/launch.cjs exists, only
  * the nmap side is measured, and the output says so.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -55,7 +55,7 @@ const nmapArgs = opt('--nmap-args', '').split(' ').filter(Boolean);
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const fromSource = argv.includes('--from-source');
-const BIN = join(ROOT, fromSource ? 'src/cli/bin.ts' : 'dist/cli/launch.js');
+const BIN = join(ROOT, fromSource ? 'src/cli/bin.ts' : 'dist/cli/launch.cjs');
 const BIN_ARGS = fromSource ? ['--import', 'tsx', BIN] : [BIN];
 const DOC = join(ROOT, 'docs/benchmarks.md');
 const BEGIN = '<!-- sv:begin -->';
@@ -157,7 +157,7 @@ function report(c: ServiceCorpus, results: Record<Tool, Run[]>, withPortcullis: 
     ...(fromSource ? ['Portcullis ran from src/ through tsx (--from-source), not from a build.'] : []),
     `${c.entries.length} ports, ${services} distinct services (${c.entries.filter((e) => e.site === 'ns').length} in the namespace host, ${c.entries.filter((e) => e.site === 'loopback').length} on loopback). Median of ${runs} run(s) per tool, alternating which goes first. Each tool runs ${spec('ns')} on the namespace host, then ${spec('loopback')} on 127.0.0.1${nmapArgs.length > 0 ? `; nmap also gets \`${nmapArgs.join(' ')}\`` : ''}${scanArgs.length > 0 ? `; Portcullis also gets \`${scanArgs.join(' ')}\`` : ''}; wall time is the sum of the two.`,
   ];
-  if (!withPortcullis) lines.push('', '**Portcullis was not measured: dist/cli/launch.js does not exist (run `npm run build`). nmap side only.**');
+  if (!withPortcullis) lines.push('', '**Portcullis was not measured: dist/cli/launch.cjs does not exist (run `npm run build`). nmap side only.**');
   lines.push(
     '',
     '| tool | wall s (median, to exit) | scan s (median, as the tool reports it) | service name right | product right (where named) | version right (where revealed) |',

@@ -4,10 +4,10 @@
 // A scan's own work starts only once Node has loaded the CLI: ~56 ES modules, ~100 ms on a
 // slow machine, against nmap's whole 90 ms for a one-port scan. One file loads faster (no
 // resolution or linking per module), and a CommonJS file can be compiled from V8's code cache
-// (dist/cli/launch.js keeps one per user), which ES modules on Node 20 cannot. Measured on a
+// (dist/cli/launch.cjs keeps one per user), which ES modules on Node 20 cannot. Measured on a
 // two-core VM: a one-port scan 245 ms → 208 ms as one file → 184 ms with the code cache.
 //
-// Writes dist/cli/bundle/:
+// Writes dist/cli/launch.cjs (the executable, see src/cli/launch.ts) and dist/cli/bundle/:
 //   portcullis.cjs      the CLI (dist/cli/bin.js and everything it loads, dependencies excepted)
 //   probe-worker.js     the connect scan's worker thread entry, beside the code that starts it
 //   rollback-timer.js   the firewall rollback timer, a process of its own (same reason)
@@ -51,5 +51,17 @@ for (const [entry, name] of [
 ]) {
   await build({ ...common, entryPoints: [entry], outfile: join(out, name), format: 'esm' });
 }
+// The executable itself, as CommonJS (dist/cli/launch.cjs beside launch.js: the same
+// ./bundle/ and ./bin.js), so that a run never starts Node's ES module loader.
+await build({
+  ...common,
+  entryPoints: [join(dist, 'cli', 'launch.js')],
+  outfile: join(dist, 'cli', 'launch.cjs'),
+  format: 'cjs',
+  // Its fallback when there is no bundle: loaded from dist/, not copied in.
+  external: ['./bin.js'],
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundleUrl' },
+});
 const sha256 = createHash('sha256').update(readFileSync(main)).digest('hex');
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ main: 'portcullis.cjs', sha256 }, null, 2)}\n`);

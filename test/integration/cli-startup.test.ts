@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../dist/cli/launch.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/launch.cjs', import.meta.url));
 const skip = existsSync(BIN) ? false : 'dist/ is not built (scripts/ci.sh builds first)';
 
 /**

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const LAUNCH = fileURLToPath(new URL('../../dist/cli/launch.js', import.meta.url));
+const LAUNCH = fileURLToPath(new URL('../../dist/cli/launch.cjs', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../dist/cli/bundle/manifest.json', import.meta.url));
 const skip = !existsSync(LAUNCH) || !existsSync(BUNDLE) ? 'dist/ is not built with its bundle (npm run build; scripts/ci.sh builds first)' : process.platform === 'win32' ? 'no compile cache on Windows' : false;
 
-/** Runs the installed entry point (dist/cli/launch.js) with its cache under `cacheHome`. */
+/** Runs the installed entry point (dist/cli/launch.cjs) with its cache under `cacheHome`. */
 function launch(cacheHome: string, args: readonly string[], extra: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [LAUNCH, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: cacheHome, PORTCULLIS_COMPILE_CACHE: 'verbose', ...extra } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

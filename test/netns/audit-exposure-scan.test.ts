@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { canUseNetns, createTestbed } from '../helpers/testbed.js';
 
-const BIN = fileURLToPath(new URL('../../dist/cli/launch.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/launch.cjs', import.meta.url));
 const can = canUseNetns();
 const skip = !can.ok ? can.reason : !existsSync(BIN) ? 'dist/ is not built (scripts/ci.sh builds first)' : false;
 if (skip !== false) console.log(`# skipping the audit exposure test: ${skip}`);

@@ -9,7 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { canUseNetns, createTestbed } from '../helpers/testbed.js';
 
-const BIN = fileURLToPath(new URL('../../dist/cli/launch.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/launch.cjs', import.meta.url));
 const can = canUseNetns();
 const skip = !can.ok ? can.reason : !existsSync(BIN) ? 'dist/ is not built (scripts/ci.sh builds first)' : !existsSync('/usr/bin/python3') ? 'python3 is not installed' : false;
 if (skip !== false) console.log(`# skipping the planted-listener audit test: ${skip}`);

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { canUseNetns, createTestbed, type Testbed } from '../helpers/testbed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist/cli/launch.js');
+const BIN = join(ROOT, 'dist/cli/launch.cjs');
 
 const skipReason = ((): string | undefined => {
   const can = canUseNetns();

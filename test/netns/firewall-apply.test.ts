@@ -25,7 +25,7 @@ import { render } from '../../src/firewall/render/index.js';
 import { normalizeIptablesSave, type ApplyResult, type ApplyStatus, type RenderedRules, type RollbackResult } from '../../src/firewall/apply.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'dist/cli/launch.js');
+const BIN = join(ROOT, 'dist/cli/launch.cjs');
 const APPLY = pathToFileURL(join(ROOT, 'src/firewall/apply.ts')).href;
 
 function has(tool: string): boolean {

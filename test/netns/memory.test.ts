@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { canUseNetns, withLocalSlash16 } from '../helpers/testbed.js';
 
 const can = canUseNetns();
-const BIN = fileURLToPath(new URL('../../dist/cli/launch.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/launch.cjs', import.meta.url));
 const skip = !can.ok ? can.reason : !existsSync(BIN) ? 'dist/ is not built (scripts/ci.sh builds first)' : existsSync('/usr/bin/time') ? false : '/usr/bin/time is missing (package time)';
 if (skip !== false) console.log(`# skipping the memory test: ${skip}`);
 

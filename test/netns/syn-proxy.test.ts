@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { canUseNetns, createTestbed } from '../helpers/testbed.js';
 import { synScanAvailability } from '../../src/scan/syn-prober.js';
 
-const BIN = fileURLToPath(new URL('../../dist/cli/launch.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/launch.cjs', import.meta.url));
 const can = canUseNetns();
 const syn = synScanAvailability();
 const skip = !can.ok ? can.reason : !syn.ok ? `no SYN scan here: ${syn.reason}` : !existsSync(BIN) ? 'dist/ is not built (scripts/ci.sh builds first)' : false;

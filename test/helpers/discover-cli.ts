@@ -5,6 +5,7 @@
  *     [--retries N] [--window N] [--up-only] TARGET...
  * Targets are addresses or CIDR blocks, expanded lazily (a /16 never becomes an array).
  */
+import { setFlagsFromString } from 'node:v8';
 import { parseTarget } from '../../src/core/target-spec.js';
 import { formatIp } from '../../src/core/ip.js';
 import { discoverHosts, type DiscoveryTarget } from '../../src/scan/discovery/discover.js';
@@ -36,6 +37,16 @@ function* expand(): Generator<DiscoveryTarget> {
     }
   }
 }
+
+// As the portcullis CLI does for a scan of more than one address (src/cli/main.ts): V8 then
+// favours memory over speed. Without it Node 24 lets the young generation grow ~100 MB larger
+// than Node 20 does, which a memory bound would measure instead of ours.
+let addresses = 0;
+for (const text of targets) {
+  const spec = parseTarget(text);
+  addresses += spec.kind === 'block' ? spec.block.size : 1;
+}
+if (addresses > 1) setFlagsFromString('--optimize-for-size');
 
 const started = performance.now();
 let up = 0;

@@ -28,16 +28,20 @@ mkdirSync(out, { recursive: true });
 // Dependencies stay outside (required from node_modules at run time), as does the addon.
 const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning', legalComments: 'none' };
 
-await build({
+// CommonJS output. Modules find files beside themselves through import.meta.url (the addon at
+// ../../../native/..., the worker and rollback-timer entries at ./): in a CommonJS file that is
+// the file's own URL, and dist/cli/bundle/ is as deep as dist/scan/raw/.
+const cjs = {
   ...common,
-  entryPoints: [join(dist, 'cli', 'bin.js')],
-  outfile: join(out, 'portcullis.cjs'),
   format: 'cjs',
-  // Modules find files beside themselves through import.meta.url (the addon at
-  // ../../../native/..., the worker and rollback-timer entries at ./): in the bundle that is the
-  // bundle's own URL, and dist/cli/bundle/ is as deep as dist/scan/raw/.
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleUrl' },
+};
+
+await build({
+  ...cjs,
+  entryPoints: [join(dist, 'cli', 'bin.js')],
+  outfile: join(out, 'portcullis.cjs'),
   // import() of a built-in becomes a require: a script compiled from V8's code cache has no
   // dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
   supported: { 'dynamic-import': false },
@@ -54,14 +58,11 @@ for (const [entry, name] of [
 // The executable itself, as CommonJS (dist/cli/launch.cjs beside launch.js: the same
 // ./bundle/ and ./bin.js), so that a run never starts Node's ES module loader.
 await build({
-  ...common,
+  ...cjs,
   entryPoints: [join(dist, 'cli', 'launch.js')],
   outfile: join(dist, 'cli', 'launch.cjs'),
-  format: 'cjs',
   // Its fallback when there is no bundle: loaded from dist/, not copied in.
   external: ['./bin.js'],
-  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__bundleUrl' },
 });
 const sha256 = createHash('sha256').update(readFileSync(main)).digest('hex');
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ main: 'portcullis.cjs', sha256 }, null, 2)}\n`);

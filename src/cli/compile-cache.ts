@@ -14,7 +14,7 @@
  *
  * PORTCULLIS_COMPILE_CACHE=off turns the cache off; =verbose says on stderr what it did.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,27 +106,29 @@ export function runBundled(bundleDir: string, env: NodeJS.ProcessEnv = process.e
   const manifest = readManifest(bundleDir);
   if (manifest === null) return null;
   const file = join(bundleDir, manifest.main);
-  if (!existsSync(file)) return null;
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st === undefined) return null;
   const mode = env['PORTCULLIS_COMPILE_CACHE'];
   const dir = mode === 'off' ? null : privateDir(env);
-  const status = load(file, manifest.sha256, dir, mode === 'off');
+  // Named after the build's hash, and after the file's size and modification time too: a bundle
+  // changed after the build (by hand) never meets the cache of the one it replaced.
+  const entry = `${manifest.sha256}-${st.size}-${Math.trunc(st.mtimeMs)}.cache`;
+  const status = load(file, dir, entry) ?? (mode === 'off' ? 'off' : 'unsafe');
   if (mode === 'verbose') process.stderr.write(`portcullis: compile cache ${status}${dir !== null ? ` (${dir})` : ''}\n`);
   return status;
 }
 
-function load(file: string, sha256: string, dir: string | null, off: boolean): CacheStatus {
+/** Runs `file` with its cache `entry` in `dir`; null when there is no directory to keep it in. */
+function load(file: string, dir: string | null, entry: string): CacheStatus | null {
   const require = createRequire(file);
   // Node ≥ 22.1: its own cache (keyed by the source's hash), in our private directory.
   const builtin = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   if (builtin !== undefined) {
     if (dir !== null) builtin(dir);
     require(file);
-    return dir !== null ? 'builtin' : off ? 'off' : 'unsafe';
+    return dir !== null ? 'builtin' : null;
   }
-  // Named after the build's hash, and after the file's size and modification time too: a bundle
-  // changed after the build (by hand) never meets the cache of the one it replaced.
-  const st = statSync(file);
-  const cacheFile = dir === null ? null : join(dir, `${sha256}-${st.size}-${Math.trunc(st.mtimeMs)}.cache`);
+  const cacheFile = dir === null ? null : join(dir, entry);
   let cachedData: Buffer | undefined;
   if (cacheFile !== null) {
     try {
@@ -138,8 +140,8 @@ function load(file: string, sha256: string, dir: string | null, off: boolean): C
   // No dynamic-import callback: a script compiled from the cache would not keep it, so the
   // bundle has no import() (scripts/bundle.mjs turns them into requires).
   const script = new Script(nodeModule.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-  const status: CacheStatus = cacheFile === null ? (off ? 'off' : 'unsafe') : cachedData === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
-  if (cacheFile !== null && status !== 'hit') {
+  const status: CacheStatus | null = dir === null ? null : cachedData === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
+  if (dir !== null && cacheFile !== null && status !== 'hit') {
     // V8 ties a cache to its flags: a run that changes them (a scan of many hosts sets
     // --optimize-for-size) would write a cache the next plain run rejects. node:v8 is loaded
     // only here, on the runs that write.
@@ -155,7 +157,7 @@ function load(file: string, sha256: string, dir: string | null, off: boolean): C
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, cacheFile);
         // Earlier builds' entries are dead weight now (~0.5 MB each).
-        for (const f of readdirSync(dir!)) if (f.endsWith('.cache') && join(dir!, f) !== cacheFile) unlinkSync(join(dir!, f));
+        for (const f of readdirSync(dir)) if (f.endsWith('.cache') && f !== entry) unlinkSync(join(dir, f));
       } catch {
         // a full disk or a read-only home: the next run compiles again
       }

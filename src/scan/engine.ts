@@ -145,10 +145,13 @@ interface HostState {
 const STATES: readonly PortState[] = ['open', 'closed', 'filtered', 'unfiltered', 'open|filtered', 'closed|filtered'];
 const OPEN_STATE = 0;
 
-/** Adds one to counts[i], growing the array with zeros (it stays packed). */
-function bump(counts: number[], i: number): void {
+/**
+ * Adds one to counts[i], growing the array with zeros (it stays packed); `order` gets i when
+ * this is its first.
+ */
+function countInto(counts: number[], order: number[], i: number): void {
   while (counts.length <= i) counts.push(0);
-  counts[i]!++;
+  if (counts[i]!++ === 0) order.push(i);
 }
 
 /** A probe in flight. Records are pooled (see launch): a full scan launches tens of thousands. */
@@ -624,10 +627,8 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
 
   function decide(h: HostState, rec: ProbeRecord, combo: number, rttMs: number | null, ttl?: number): void {
     h.decided[rec.portIndex] = combo;
-    if (h.comboCounts[combo] === undefined || h.comboCounts[combo] === 0) h.comboOrder.push(combo);
-    bump(h.comboCounts, combo);
-    if (comboTotals[combo] === undefined || comboTotals[combo] === 0) comboOrderAll.push(combo);
-    bump(comboTotals, combo);
+    countInto(h.comboCounts, h.comboOrder, combo);
+    countInto(comboTotals, comboOrderAll, combo);
     const si = comboState[combo]!;
     const list = h.listed[si];
     // Listed one by one in the host's report: every open port; another state until it has more
@@ -678,15 +679,16 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
   // number per port, which names the ports collapsed into "not shown" in its report.
   const comboState: number[] = [OPEN_STATE];
   const comboReason: Reason[] = ['syn-ack'];
-  const comboIds = new Map<string, number>();
+  const comboIds = new Map<PortState, Map<Reason, number>>();
   function comboOf(state: PortState, reason: Reason): number {
-    const key = `${state} ${reason}`;
-    let id = comboIds.get(key);
+    let byReason = comboIds.get(state);
+    if (byReason === undefined) comboIds.set(state, (byReason = new Map<Reason, number>()));
+    let id = byReason.get(reason);
     if (id === undefined) {
       id = comboState.length;
       comboState.push(STATES.indexOf(state));
       comboReason.push(reason);
-      comboIds.set(key, id);
+      byReason.set(reason, id);
     }
     return id;
   }

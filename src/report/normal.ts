@@ -165,7 +165,7 @@ export class NormalSink implements ReportSink {
   }
 
   warning(w: ScanWarning): void {
-    if ((this.opts.verbose ?? 0) > 0 || this.out.seekable) this.out.write(`${messages(this.opts.lang ?? 'en').warning(escapeTerminal(w.message))}\n`);
+    if ((this.opts.verbose ?? 0) > 0 || this.out.named) this.out.write(`${messages(this.opts.lang ?? 'en').warning(escapeTerminal(w.message))}\n`);
   }
 
   end(s: ScanSummary): Promise<void> {

@@ -3,19 +3,22 @@
  * (at 64 KiB, every 200 ms, and before any rewrite or close), so a killed scan leaves a file
  * that ends on a record boundary, at most 200 ms behind, and a 65,535-port scan costs a few
  * dozen write calls instead of one per record. Regular files also allow positional rewrites
- * (the XML sink rewrites its closing tags after every host).
+ * (the XML sink rewrites its closing tags after every host); anything else a path can name
+ * (/dev/null, a named pipe, /dev/stdout, a terminal) is written in order, as stdout is.
  *
  * A failed write (disk full, file removed under a FUSE mount…) must not crash the scan from a
  * timer or lose the other outputs, so it is caught, the output stops writing, and the error
  * (PC_OUTPUT_FILE, naming the path) is reported when the sink ends: see closeOutput().
  */
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { PortcullisError, t } from '../core/errors.js';
 
 /** Where a sink writes. */
 export interface Output {
   /** True for a regular file that supports writeAt/truncate. */
   readonly seekable: boolean;
+  /** True for a path the user named (a file, or /dev/null, a pipe…); false for the CLI's stdout. */
+  readonly named: boolean;
   /** Bytes written so far at the end of the output. */
   readonly size: number;
   /** The first write error, once one happened; nothing more is written after it. */
@@ -38,6 +41,7 @@ export function openOutput(dest: string, stdout: TextStream): Output {
     let size = 0;
     return {
       seekable: false,
+      named: false,
       get size() {
         return size;
       },
@@ -60,7 +64,15 @@ export function openOutput(dest: string, stdout: TextStream): Output {
   } catch (err) {
     throw outputError(dest, 'open', err);
   }
-  let size = 0; // bytes on disk
+  // Only a regular file can be written at an offset and truncated (on /dev/null ftruncate fails
+  // with EINVAL, on a pipe a positional write with ESPIPE).
+  let seekable: boolean;
+  try {
+    seekable = fstatSync(fd).isFile();
+  } catch {
+    seekable = false;
+  }
+  let size = 0; // bytes written
   let open = true;
   let error: PortcullisError | undefined;
   let pending: string[] = [];
@@ -78,7 +90,7 @@ export function openOutput(dest: string, stdout: TextStream): Output {
   };
   const writeAll = (buf: Buffer, position: number): void => {
     let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, seekable ? position + off : null);
   };
   const flush = (): void => {
     if (pending.length === 0) return;
@@ -102,7 +114,8 @@ export function openOutput(dest: string, stdout: TextStream): Output {
     }
   };
   return {
-    seekable: true,
+    seekable,
+    named: true,
     get size() {
       // Exact bytes: what is pending goes to disk first (rarely asked: the XML sink's offsets).
       guard(flush);
@@ -118,6 +131,7 @@ export function openOutput(dest: string, stdout: TextStream): Output {
       if (pendingChars >= 65_536) guard(flush);
     },
     rewriteFrom(offset, text) {
+      if (!seekable) throw new Error(`${dest} is not seekable`);
       guard(() => {
         flush();
         const buf = Buffer.from(text);

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,41 @@ test('a failed write (disk full) is reported by end() as PC_OUTPUT_FILE, without
     sink.host(hostReport);
     await assert.rejects(sink.end(summary(false)), (err: unknown) => isPortcullisError(err, 'PC_OUTPUT_FILE') && err.subject === '/dev/full' && err.message.includes('ENOSPC'), format);
     await sink.end(summary(false)); // already reported once; the second end() is quiet
+  }
+});
+
+test('every format writes to /dev/null and to a named pipe, which cannot be truncated or written at an offset', { skip: process.platform === 'win32' && 'no /dev/null or mkfifo' }, async () => {
+  for (const format of ['normal', 'ndjson', 'xml', 'csv'] as const) {
+    // /dev/null: `-oX /dev/null` is how nmap users throw a format away; ftruncate() there fails (EINVAL).
+    const devNull = await openSink(format, '/dev/null', {});
+    devNull.begin(header);
+    devNull.port(p22);
+    devNull.host(hostReport);
+    await devNull.end(summary(false));
+
+    // A named pipe read by another process: the whole document arrives, in order, as on stdout.
+    const fifo = join(mkdtempSync(join(tmpdir(), 'pc-fifo-')), 'out');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const got: Buffer[] = [];
+    reader.stdout.on('data', (d: Buffer) => got.push(d));
+    const closed = new Promise((r) => reader.on('close', r));
+    const sink = await openSink(format, fifo, {});
+    sink.begin(header);
+    sink.port(p80);
+    sink.port(p22);
+    sink.warning(warning);
+    sink.host(hostReport);
+    await sink.end(summary(false));
+    await closed;
+    const text = Buffer.concat(got).toString();
+    const stdoutText = (await toStdout(format)).join('');
+    if (format === 'normal') {
+      // A file the user named gets the warnings too (on stdout the CLI prints them on stderr).
+      assert.match(text, /could not resolve "nx\.test"/);
+      assert.equal(text.replace(/^.*could not resolve.*\n/m, ''), stdoutText, format);
+    } else assert.equal(text, stdoutText, format);
+    if (format === 'xml') assert.equal(XMLValidator.validate(text), true);
   }
 });
 

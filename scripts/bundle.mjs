@@ -34,6 +34,11 @@ const common = { bundle: true, platform: 'node', target: 'node20', packages: 'ex
 const cjs = {
   ...common,
   format: 'cjs',
+  // Whitespace and syntax only, names kept (stack traces still name functions): 937 → 750 kB,
+  // which Node reads, checks against its code cache and evaluates at every start (measured:
+  // --version 38 → 35 ms, a loopback -p- SYN scan 202 → 199 ms, on Node 24).
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleUrl' },
 };

@@ -30,7 +30,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // A getter: Node builds process.stdin on first access (~1 ms, a stream over fd 0), and no scan reads it.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   signal: controller.signal,
 }).then(

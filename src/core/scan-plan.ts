@@ -43,8 +43,9 @@ export interface PlanOptions {
 
 /** Pairs per group we aim for: enough to keep thousands of probes in flight, few hosts at once. */
 const PAIRS_PER_GROUP = 8_192;
-/** Codes of a group computed at once (see nextGroup). */
+/** Codes of a group computed at once (see nextGroup), after a first chunk of FIRST_CHUNK, doubling. */
 const CODE_CHUNK = 4096;
+const FIRST_CHUNK = 32;
 const MAX_GROUP = 4096;
 
 /** Hosts per group for a scan of `ports` ports per host. */
@@ -96,11 +97,16 @@ export class ScanPlan<A> {
     }
     const perm = new Permutation(pairs, `${this.opts.seed}/group/${g}`);
     const n = hosts.length;
-    // The engine draws codes in order (k, k + 1, …): they are computed CODE_CHUNK at a time in
-    // one tight loop, which the JIT optimises within the first chunk, rather than one call per
-    // probe through the permutation's rounds. Any order of k still gets the right code.
+    // The engine draws codes in order (k, k + 1, …): they are computed up to CODE_CHUNK at a
+    // time by Permutation.fill, one tight loop the JIT optimises early, rather than one call
+    // per probe through the permutation's rounds. Any order of k still gets the right code.
+    // The first chunks are short: the refill branch then runs a few times while the engine's
+    // first probes go out, so the JIT has seen it when it optimises codeAt (a branch first
+    // taken in optimised code throws that code away: "insufficient type feedback").
     const chunk = new Float64Array(Math.min(CODE_CHUNK, pairs));
-    let chunkStart = -chunk.length;
+    let chunkStart = 0;
+    let chunkLen = 0;
+    let nextLen = FIRST_CHUNK;
     // Host-minor order after the permutation spreads consecutive probes over hosts and ports.
     return {
       hosts,
@@ -110,10 +116,11 @@ export class ScanPlan<A> {
         return [x % n, Math.floor(x / n)];
       },
       codeAt: (k) => {
-        if (k < chunkStart || k >= chunkStart + chunk.length) {
+        if (k < chunkStart || k >= chunkStart + chunkLen) {
           chunkStart = k;
-          const end = Math.min(chunk.length, pairs - k);
-          for (let i = 0; i < end; i++) chunk[i] = perm.at(k + i);
+          chunkLen = Math.min(nextLen, chunk.length, pairs - k);
+          nextLen = Math.min(2 * nextLen, chunk.length);
+          perm.fill(chunk, k, chunkLen);
         }
         return chunk[k - chunkStart]!;
       },

@@ -139,3 +139,40 @@ test('Permutation at() speed (printed, not asserted)', () => {
     console.log(`# Permutation(${n}).at: ${((ms * 1e6) / count).toFixed(1)} ns per call (${sink & 1})`);
   }
 });
+
+// fill() is at() over a range: every size class (cycle walks, the large-domain path), ranges at
+// the start, in the middle and at the end, and empty ones.
+const fills: { input: [n: number, from: number, count: number]; want: 'same as at()' }[] = [
+  [1, 0, 1],
+  [5, 0, 5],
+  [17, 3, 10],
+  [65535, 0, 4096],
+  [65535, 61439, 4096],
+  [65537, 65000, 537],
+  [262_145, 100_000, 2048],
+  [2 ** 31 + 1, 2 ** 31 - 1000, 1001],
+  [100, 100, 0],
+].map(([n, from, count]) => ({ input: [n!, from!, count!] as [number, number, number], want: 'same as at()' as const }));
+for (const c of fills) {
+  const [n, from, count] = c.input;
+  test(`Permutation.fill(${from}, ${count}) on [0, ${n}) is ${c.want}`, () => {
+    const p = new Permutation(n, 'fill');
+    const out = new Float64Array(count + 3).fill(-1);
+    p.fill(out, from, count);
+    for (let i = 0; i < count; i++) assert.equal(out[i], p.at(from + i), `element ${i}`);
+    assert.deepEqual([...out.subarray(count)], [-1, -1, -1], 'writes nothing past count');
+  });
+}
+
+const badFills: { input: [n: number, from: number, count: number, room: number]; want: RegExp }[] = [
+  { input: [100, 99, 2, 10], want: /99 \+ 2 is out of range/ },
+  { input: [100, -1, 1, 10], want: /-1 \+ 1 is out of range/ },
+  { input: [100, 0, 11, 10], want: /at most 10/ },
+  { input: [100, 0.5, 1, 10], want: /0\.5 \+ 1 is out of range/ },
+];
+for (const c of badFills) {
+  const [n, from, count, room] = c.input;
+  test(`Permutation.fill(${from}, ${count}) on [0, ${n}) into ${room} elements throws a RangeError`, () => {
+    assert.throws(() => new Permutation(n, 'x').fill(new Float64Array(room), from, count), (err: unknown) => err instanceof RangeError && c.want.test(err.message));
+  });
+}

@@ -137,14 +137,28 @@ export function formatPortList(ports: readonly number[]): string {
   // One run (-p-, -p 1-1024): the ends say it all, no walk over every port.
   const n = ports.length;
   if (n > 1 && ports[n - 1]! - ports[0]! === n - 1) return `${ports[0]!}-${ports[n - 1]!}`;
+  // In a sorted, unique list the run from index i reaches index j exactly when
+  // ports[j] − ports[i] = j − i, so each run's end is found by galloping then bisecting:
+  // about 2·log2(run length) reads per run, not one per port (a -p- scan's 65,521 closed
+  // ports are a handful of runs, formatted when the scan ends).
   const out: string[] = [];
   let i = 0;
-  while (i < ports.length) {
+  while (i < n) {
     const start = ports[i]!;
-    let end = start;
-    while (i + 1 < ports.length && ports[i + 1] === end + 1) end = ports[++i]!;
-    out.push(start === end ? String(start) : `${start}-${end}`);
-    i++;
+    let last = i; // known in the run
+    let step = 1;
+    while (i + step < n && ports[i + step]! - start === step) {
+      last = i + step;
+      step *= 2;
+    }
+    let hi = Math.min(n - 1, i + step); // past it the run is known to have ended (or the list)
+    while (last < hi) {
+      const mid = (last + hi + 1) >>> 1;
+      if (ports[mid]! - start === mid - i) last = mid;
+      else hi = mid - 1;
+    }
+    out.push(last === i ? String(start) : `${start}-${ports[last]!}`);
+    i = last + 1;
   }
   return out.join(',');
 }

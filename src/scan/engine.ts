@@ -178,6 +178,8 @@ const ID_SLOTS = 1 << 20;
 const ID_ROUNDS = 1023;
 
 const PENDING_CAP = 16_384;
+/** buildReport cuts a dominant combo's ports out of the port list at this many places at most. */
+const MAX_CUTS = 1024;
 /**
  * Little's law: a host needs about rate × (time a probe holds its slot) probes in flight.
  * Beyond that, more sockets only queue in our own event loop and cost memory (measured on
@@ -726,31 +728,50 @@ export function startEngine(opts: EngineOptions, sink: EngineSink): EngineHandle
       } else listedPorts.push(...list);
     }
     if (collapsed.size > 0) {
-      // One pass over the host's ports (65,535 for -p-), each going to its (state, reason) list
-      // through an array indexed by combo: no map lookup per port.
-      // Each list is allocated at its final size (the host's count of that state and reason).
-      const lists: (number[] | undefined)[] = [];
-      const filled: number[] = [];
-      const wanted = comboState.map((si) => collapsed.has(STATES[si]!));
+      // Each collapsed (state, reason) gets its ports from `decided`, the combo of every port
+      // index, without a JS loop over all of them (65,535 for -p-, run once, unoptimised, as the
+      // scan ends): a combo's ports are found by jumping between them with indexOf (native), and
+      // a combo that holds most of the host's ports is cut, natively, out of the port list
+      // between the few ports that do not hold it. Reasons are added in the order of their first
+      // port, lists come out in port order when the port list is ascending (it is for every
+      // port spec: see collect) and are sorted otherwise.
       const decided = h.decided;
-      for (let i = 0; i < decided.length; i++) {
-        const c = decided[i]!;
-        if (c === 0 || !wanted[c]!) continue;
-        let list = lists[c];
-        if (list === undefined) {
-          list = lists[c] = new Array<number>(h.comboCounts[c] ?? 0);
-          filled[c] = 0;
-          collapsed.get(STATES[comboState[c]!]!)![comboReason[c]!] = list;
+      const total = decided.length;
+      const present = h.comboOrder.filter((c) => collapsed.has(STATES[comboState[c]!]!));
+      const firstAt = new Map(present.map((c) => [c, decided.indexOf(c)]));
+      present.sort((a, b) => firstAt.get(a)! - firstAt.get(b)!);
+      for (const c of present) {
+        const count = h.comboCounts[c]!;
+        let list: number[] | undefined;
+        if (count * 2 > total) {
+          // The ports that hold another combo, or none yet (0: the host timed out first).
+          const others: number[] = [];
+          for (const o of [0, ...h.comboOrder]) {
+            if (o === c) continue;
+            for (let i = decided.indexOf(o); i !== -1 && others.length <= MAX_CUTS; i = decided.indexOf(o, i + 1)) others.push(i);
+          }
+          if (others.length <= MAX_CUTS) {
+            others.sort((a, b) => a - b);
+            const parts: number[][] = [];
+            let from = 0;
+            for (const i of others) {
+              if (i > from) parts.push(ports.slice(from, i));
+              from = i + 1;
+            }
+            if (from < total) parts.push(ports.slice(from, total));
+            list = parts.length === 1 ? parts[0]! : ([] as number[]).concat(...parts);
+          }
         }
-        list[filled[c]!++] = ports[i]!;
-      }
-      // In port order already when the port list is (it is for every port spec: see collect).
-      if (!portsAscending) {
-        for (const list of lists) {
-          if (list === undefined) continue;
+        if (list === undefined) {
+          list = new Array<number>(count);
+          let k = 0;
+          for (let i = decided.indexOf(c); i !== -1; i = decided.indexOf(c, i + 1)) list[k++] = ports[i]!;
+        }
+        if (!portsAscending) {
           const sorted = Float64Array.from(list).sort();
           for (let k = 0; k < sorted.length; k++) list[k] = sorted[k]!;
         }
+        collapsed.get(STATES[comboState[c]!]!)![comboReason[c]!] = list;
       }
     }
     listedPorts.sort((a, b) => a.port - b.port);

@@ -103,6 +103,54 @@ test('engine names collapsed ports in ascending order whatever the order of the 
   assert.deepEqual(reports[0]?.ports.map((p) => p.port), [22, 80]);
 });
 
+// The collapsed ports of a report, against every port's own result: a combo holding most ports
+// (cut out of the port list, or found one by one past MAX_CUTS other ports), combos that hold
+// few, no dominant combo, a reversed port list, and a host that timed out with ports undecided.
+/** Refusals, fast for the first 400 probes, then 5 ms each: a 40 ms host timeout leaves ~100 of 500 ports undecided. */
+const slowingRefusal = (): Script => {
+  let calls = 0;
+  return () => {
+    if (++calls > 400) {
+      const until = performance.now() + 5;
+      while (performance.now() < until) {
+        // a slow answer
+      }
+    }
+    return Outcome.Refused;
+  };
+};
+interface CollapseCase {
+  name: string;
+  script: Script;
+  ports: number[];
+  timing?: Partial<EngineTiming>;
+}
+const collapseCases: CollapseCase[] = [
+  { name: 'a dominant combo and 1,250 other ports', script: (_h, p) => (p % 4 === 0 ? Outcome.AdminProhibited : Outcome.Refused), ports: range(1, 5000) },
+  { name: 'two combos of equal size', script: (_h, p) => (p % 2 === 0 ? Outcome.Timeout : Outcome.Refused), ports: range(1, 1000) },
+  { name: 'a dominant combo on a reversed port list', script: groundTruth, ports: range(1, 1000).reverse() },
+  { name: 'three reasons, first ports far apart', script: (_h, p) => (p > 900 ? Outcome.HostUnreach : p > 600 ? Outcome.AdminProhibited : p === 3 ? Outcome.Open : Outcome.Refused), ports: range(1, 1000) },
+  { name: 'a host that timed out with most ports decided', script: slowingRefusal(), ports: range(1, 500), timing: { hostTimeoutMs: 40 } },
+];
+const collapses = collapseCases.map((input) => ({ input, want: 'the ports of each state and reason' as const }));
+for (const c of collapses) {
+  test(`engine's collapsed ports name ${c.want}: ${c.input.name}`, async () => {
+    const { ports, reports } = await run(c.input.script, { ports: c.input.ports, timing: c.input.timing });
+    const r = reports[0]!;
+    assert.ok(r.notShown.length > 0);
+    for (const e of r.notShown) {
+      const want: Record<string, number[]> = {};
+      for (const p of [...ports].sort((a, b) => a.port - b.port)) if (p.state === e.state) (want[p.reason] ??= []).push(p.port);
+      assert.deepEqual(e.ports, want, e.state);
+      // Reasons in the order their first port has in the port list.
+      const decided = new Map(ports.map((p) => [p.port, p]));
+      const order = [...new Set(c.input.ports.flatMap((port) => (decided.get(port)?.state === e.state ? [decided.get(port)!.reason] : [])))];
+      assert.deepEqual(Object.keys(e.ports ?? {}), order, e.state);
+    }
+    if (c.input.timing?.hostTimeoutMs !== undefined) assert.ok(r.timedOut && ports.length < c.input.ports.length && ports.length * 2 > c.input.ports.length, `${ports.length} decided`);
+  });
+}
+
 test('engine probes silent ports twice on a firewalled host that never lost a probe', async () => {
   // Most ports silent: silence is the firewall's answer, two probes settle it.
   const script: Script = (_h, port) => (port === 22 ? Outcome.Open : port <= 100 ? Outcome.Refused : Outcome.Timeout);

@@ -4,6 +4,9 @@ import { excludePorts, formatPortList, parsePortSpec, portSetSize, type PortSet,
 import { isPortcullisError } from '../../src/core/errors.js';
 import type { Proto } from '../../src/core/types.js';
 
+/** The integers from a to b, both included. */
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
 // A small fake registry: the real one (src/identify/services.ts) is not this file's concern.
 const registry: Record<Proto, Record<string, number[]>> = {
   tcp: { http: [80, 8080], https: [443], 'http-alt': [8008], ssh: [22], domain: [53] },
@@ -117,10 +120,38 @@ const formats: { input: number[]; want: string }[] = [
   // Same span as a run but not one: a gap inside must still show.
   { input: [1, 3, 4], want: '1,3-4' },
   { input: [1, 2, 4], want: '1-2,4' },
+  // Runs whose lengths sit on and around the powers of two the run search gallops over.
+  { input: [...range(1, 8), ...range(10, 17), 19, ...range(21, 53)], want: '1-8,10-17,19,21-53' },
+  { input: [...range(100, 163), ...range(165, 229)], want: '100-163,165-229' },
+  // A -p- scan's closed ports: all but a few open ones.
+  { input: range(1, 65535).filter((p) => p !== 22 && p !== 80 && p !== 5432 && p !== 65534), want: '1-21,23-79,81-5431,5433-65533,65535' },
+  { input: [2, 4, 6, 8, 10], want: '2,4,6,8,10' },
 ];
 for (const c of formats) {
   test(`formatPortList writes ${c.want || 'nothing'}`, () => {
     assert.equal(formatPortList(c.input), c.want);
+  });
+}
+
+// Against the plain walk, one port at a time, on random sorted lists of every density.
+const walk = (ports: readonly number[]): string => {
+  const out: string[] = [];
+  for (let i = 0; i < ports.length; i++) {
+    const start = ports[i]!;
+    while (i + 1 < ports.length && ports[i + 1] === ports[i]! + 1) i++;
+    out.push(start === ports[i] ? String(start) : `${start}-${ports[i]!}`);
+  }
+  return out.join(',');
+};
+const densities: { input: number; want: 'the plain walk' }[] = [0.01, 0.3, 0.7, 0.97, 0.999].map((d) => ({ input: d, want: 'the plain walk' as const }));
+for (const c of densities) {
+  test(`formatPortList agrees with ${c.want} on random port lists of density ${c.input}`, () => {
+    let x = 12345;
+    const rand = (): number => ((x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32;
+    for (let round = 0; round < 20; round++) {
+      const ports = range(1, 4000).filter(() => rand() < c.input);
+      assert.equal(formatPortList(ports), walk(ports), `round ${round}`);
+    }
   });
 }
 

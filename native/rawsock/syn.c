@@ -129,6 +129,8 @@ typedef struct {
   struct iovec iov[SEND_CHUNK];
   struct sockaddr_in6 to[SEND_CHUNK];
   uint8_t pkt[SEND_CHUNK][SYN_LEN];
+  /* IPv4: each SYN names its source address (IP_PKTINFO), see watch(). */
+  uint8_t ctrl[SEND_CHUNK][CMSG_SPACE(sizeof(struct in_pktinfo))];
   double id[SEND_CHUNK];
   uint64_t key[SEND_CHUNK];
   double timeout[SEND_CHUNK];
@@ -599,11 +601,25 @@ static void queue_probe(ctx_t *c, const req_t *r) {
   int alen = h->family == 4 ? 4 : 16;
   write_syn(b->pkt[j], sport, r->port, cookie(c->key, h->src, h->dst, alen, sport, r->port), h->pseudo);
   memset(&b->to[j], 0, sizeof b->to[j]);
+  b->msgs[j].msg_hdr.msg_control = NULL;
+  b->msgs[j].msg_hdr.msg_controllen = 0;
   if (h->family == 4) {
     struct sockaddr_in *s = (struct sockaddr_in *)&b->to[j];
     s->sin_family = AF_INET;
     memcpy(&s->sin_addr, h->dst, 4);
     b->msgs[j].msg_hdr.msg_namelen = sizeof *s;
+    /* The source address, as the routing table gave it for this host: the helper's socket is
+       connected (see watch()), which would otherwise make the address it was connected from
+       the source of every SYN it sends. */
+    memset(b->ctrl[j], 0, sizeof b->ctrl[j]);
+    b->msgs[j].msg_hdr.msg_control = b->ctrl[j];
+    b->msgs[j].msg_hdr.msg_controllen = sizeof b->ctrl[j];
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&b->msgs[j].msg_hdr);
+    cm->cmsg_level = IPPROTO_IP;
+    cm->cmsg_type = IP_PKTINFO;
+    cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+    struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(cm);
+    memcpy(&pi->ipi_spec_dst, h->src, 4);
   } else {
     b->to[j].sin6_family = AF_INET6;
     b->to[j].sin6_scope_id = h->scope;
@@ -615,8 +631,6 @@ static void queue_probe(ctx_t *c, const req_t *r) {
   b->msgs[j].msg_hdr.msg_name = &b->to[j];
   b->msgs[j].msg_hdr.msg_iov = &b->iov[j];
   b->msgs[j].msg_hdr.msg_iovlen = 1;
-  b->msgs[j].msg_hdr.msg_control = NULL;
-  b->msgs[j].msg_hdr.msg_controllen = 0;
   b->msgs[j].msg_hdr.msg_flags = 0;
   b->id[j] = r->id;
   b->key[j] = (((uint64_t)r->slot << 16) | r->port) + 1;
@@ -1190,7 +1204,9 @@ static napi_value js_watch(napi_env env, napi_callback_info info) {
        of kernel time per 65,535 SYNs). Connected, the socket matches only segments from the
        address it is connected to; connect() on a raw socket sends nothing, and the helper
        still names each SYN's destination itself. 127.255.255.254 is a loopback address no
-       packet comes from in practice (if one did, the filter would still drop it). IPv6 has
+       packet comes from in practice (if one did, the filter would still drop it). Connecting
+       also makes the address it was connected from (127.0.0.1) the socket's source address:
+       every IPv4 SYN therefore names its own source (IP_PKTINFO, see queue_probe). IPv6 has
        no such address that every machine routes: the IPv6 helper socket stays unconnected. */
     if (hfd >= 0 && family == 4) {
       struct sockaddr_in nowhere;

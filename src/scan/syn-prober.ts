@@ -130,6 +130,8 @@ export class SynProber implements Prober {
   private readonly pending = new IdSet(1024);
   private requests = new Float64Array(REQUEST_FIELDS * REQUEST_BATCH);
   private queued = 0;
+  /** Probes handed to the packet thread and not yet reported back: 0 = it has nothing to do. */
+  private outstanding = 0;
   private flushQueued = false;
   private closed = false;
 
@@ -266,6 +268,12 @@ export class SynProber implements Prober {
     r[o + 2] = port;
     r[o + 3] = timeoutMs;
     r[o + 4] = tries;
+    // The packet thread has nothing to send (the scan's first probes): these go now, and it
+    // sends them while this thread queues the rest of the window.
+    if (this.outstanding === 0 && this.queued >= HANDOVER_AT) {
+      this.flush();
+      return;
+    }
     if (!this.flushQueued) {
       this.flushQueued = true;
       // After the poll phase: every probe the engine asks for in one turn (answers come in
@@ -281,12 +289,14 @@ export class SynProber implements Prober {
   private flush(): void {
     if (this.queued === 0 || this.closed) return;
     this.api.syn.submit(this.ctx, this.requests, this.queued);
+    this.outstanding += this.queued;
     this.queued = 0;
   }
 
   private onResults(count: number): void {
     const r = this.results;
     const f = this.fields;
+    this.outstanding -= count;
     try {
       for (let i = 0; i < count; i++) {
         const o = i * f;

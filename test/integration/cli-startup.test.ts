@@ -38,3 +38,24 @@ test('a scan of a hostname does load the resolver', { skip }, () => {
   const loaded = builtinsLoaded(['scan', '-sT', '-p', '1', '-Pn', '--no-progress', 'localhost']);
   assert.ok(loaded.includes('dns/promises'));
 });
+
+/** The optimising compilers a CLI run used, from V8's --trace-opt. */
+function tiersUsed(args: readonly string[], env: Record<string, string> = {}): Set<string> {
+  const run = spawnSync(process.execPath, ['--trace-opt', BIN, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 << 20 });
+  assert.equal(run.status, 0, run.stderr);
+  return new Set([...run.stdout.matchAll(/completed (?:compiling|optimizing) .*?\(target (\w+)\)/g)].map((m) => m[1]!));
+}
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const longScan = ['scan', '-sT', '-p', '1-30000', '-Pn', '-n', '--no-progress', '-oX', '/dev/null', '127.0.0.1'];
+
+test('on Node ≥ 22 the CLI optimises with Maglev only, unless PORTCULLIS_TURBOFAN=1', { skip: skip || (nodeMajor < 22 && 'Node < 22 keeps TurboFan') }, () => {
+  const tiers = tiersUsed(longScan);
+  assert.ok(tiers.has('MAGLEV'), [...tiers].join());
+  assert.ok(![...tiers].some((t) => t.startsWith('TURBOFAN')), [...tiers].join());
+  assert.ok([...tiersUsed(longScan, { PORTCULLIS_TURBOFAN: '1' })].some((t) => t.startsWith('TURBOFAN')));
+});
+
+test('on Node 20 the CLI keeps TurboFan', { skip: skip || (nodeMajor >= 22 && 'Node ≥ 22 has Maglev') }, () => {
+  assert.ok([...tiersUsed(longScan)].some((t) => t.startsWith('TURBOFAN')));
+});

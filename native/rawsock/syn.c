@@ -129,7 +129,7 @@ typedef struct {
   struct iovec iov[SEND_CHUNK];
   struct sockaddr_in6 to[SEND_CHUNK];
   uint8_t pkt[SEND_CHUNK][SYN_LEN];
-  /* IPv4: each SYN names its source address (IP_PKTINFO), see watch(). */
+  /* IPv4: each SYN names its source address (IP_PKTINFO), see js_watch(). */
   uint8_t ctrl[SEND_CHUNK][CMSG_SPACE(sizeof(struct in_pktinfo))];
   double id[SEND_CHUNK];
   uint64_t key[SEND_CHUNK];
@@ -609,7 +609,7 @@ static void queue_probe(ctx_t *c, const req_t *r) {
     memcpy(&s->sin_addr, h->dst, 4);
     b->msgs[j].msg_hdr.msg_namelen = sizeof *s;
     /* The source address, as the routing table gave it for this host: the helper's socket is
-       connected (see watch()), which would otherwise make the address it was connected from
+       connected (see js_watch()), which would otherwise make the address it was connected from
        the source of every SYN it sends. */
     memset(b->ctrl[j], 0, sizeof b->ctrl[j]);
     b->msgs[j].msg_hdr.msg_control = b->ctrl[j];

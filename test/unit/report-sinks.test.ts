@@ -19,16 +19,20 @@ const hostReport: HostReport = { host: '198.18.0.2', hostname: 'box.test', famil
 const warning: ScanWarning = { code: 'PC_UNRESOLVED', message: 'could not resolve "nx.test"', subject: 'nx.test' };
 const summary = (interrupted: boolean): ScanSummary => ({ endedAt: header.startedAt + 20, elapsedMs: 20, hostsTotal: 1, hostsUp: 1, probesSent: 2, portsScanned: 2, counts: { open: 1, closed: 1 }, interrupted, failedTargets: [] });
 
-/** Runs a one-host scan through `format` on a stdout collector; returns the chunks written. */
-async function toStdout(format: OutputFormat, interrupted = false): Promise<string[]> {
-  const chunks: string[] = [];
-  const sink = await openSink(format, '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } });
+/** Sends a one-host scan through `sink`: header, two ports, a warning, the host, the summary. */
+async function feed(sink: ReportSink, interrupted = false): Promise<void> {
   sink.begin(header);
   sink.port(p80);
   sink.port(p22);
   sink.warning(warning);
   sink.host(hostReport);
   await sink.end(summary(interrupted));
+}
+
+/** Runs a one-host scan through `format` on a stdout collector; returns the chunks written. */
+async function toStdout(format: OutputFormat, interrupted = false): Promise<string[]> {
+  const chunks: string[] = [];
+  await feed(await openSink(format, '-', { stdout: { write: (s: string) => chunks.push(s) > 0 } }), interrupted);
   return chunks;
 }
 
@@ -157,13 +161,7 @@ test('every format writes to /dev/null and to a named pipe, which cannot be trun
     const got: Buffer[] = [];
     reader.stdout.on('data', (d: Buffer) => got.push(d));
     const closed = new Promise((r) => reader.on('close', r));
-    const sink = await openSink(format, fifo, {});
-    sink.begin(header);
-    sink.port(p80);
-    sink.port(p22);
-    sink.warning(warning);
-    sink.host(hostReport);
-    await sink.end(summary(false));
+    await feed(await openSink(format, fifo, {}));
     await closed;
     const text = Buffer.concat(got).toString();
     const stdoutText = (await toStdout(format)).join('');
